@@ -1,0 +1,30 @@
+//! A printed table row: amounts for a department, year and classification node (or the department total when `node_id` is null). Amounts in 1/10000 of 万元 (yuan).
+
+use sea_orm::entity::prelude::*;
+
+/// A printed table row: amounts for a department, year and classification node (or the department total when `node_id` is null). Amounts in 1/10000 of 万元 (yuan).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "budget_line")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub department_id: i32,
+    pub year: i32,
+    pub source_id: i32,
+    pub scheme: String,
+    pub position: i32,
+    #[sea_orm(indexed)]
+    pub node_id: Option<i32>,
+    pub label: String,
+    pub total: Option<i64>,
+    pub basic: Option<i64>,
+    pub project: Option<i64>,
+    pub procurement: Option<i64>,
+    pub sme_reserved: Option<i64>,
+    pub small_micro_reserved: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

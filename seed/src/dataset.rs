@@ -1,0 +1,820 @@
+//! Reading a data directory into a validated [`Dataset`]: every cross-file reference, year,
+//! duplicate and number is checked before anything touches the database.
+
+use crate::error::DataError;
+use crate::files::DataSource;
+use crate::fixed;
+use crate::rows::*;
+use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
+
+/// A disclosure whose files have been read and cross-checked.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub package: DataPackage,
+    pub content_hash: String,
+    pub sources: Vec<Line<SourceRow>>,
+    pub departments: Vec<Line<DepartmentRow>>,
+    pub staffing: Vec<Line<StaffingRow>>,
+    pub classifications: Vec<Line<ClassificationRow>>,
+    pub budget_lines: Vec<Line<BudgetLineRow>>,
+    pub allocations: Vec<Line<AllocationRow>>,
+    pub headlines: Vec<Line<HeadlineRow>>,
+    pub projects: Vec<Line<ProjectRow>>,
+    pub subprojects: Vec<Line<SubprojectRow>>,
+    pub three_public: Vec<Line<ThreePublicRow>>,
+    pub tasks: Vec<Line<TaskRow>>,
+    pub indicators: Vec<Line<IndicatorRow>>,
+    pub text: Text,
+}
+
+/// Collects errors instead of stopping at the first, so one run reports them all.
+#[derive(Default)]
+struct Errors(Vec<DataError>);
+
+impl Errors {
+    fn push(&mut self, file: &str, line: u64, column: &str, reason: impl Into<String>) {
+        self.0.push(DataError::at(file, line, column, reason));
+    }
+
+    fn csv<T: serde::de::DeserializeOwned>(
+        &mut self,
+        source: &DataSource,
+        file: &str,
+        columns: &[&str],
+    ) -> Vec<Line<T>> {
+        let text = match source.read(file) {
+            Ok(text) => text,
+            Err(e) => {
+                self.0.push(e);
+                return Vec::new();
+            }
+        };
+        read_csv(file, &text, columns).unwrap_or_else(|errors| {
+            self.0.extend(errors);
+            Vec::new()
+        })
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(
+        &mut self,
+        source: &DataSource,
+        file: &str,
+    ) -> Option<T> {
+        let text = source.read(file).map_err(|e| self.0.push(e)).ok()?;
+        serde_json::from_str(&text)
+            .map_err(|e| {
+                self.0.push(DataError {
+                    file: file.to_owned(),
+                    line: Some(e.line() as u64),
+                    column: None,
+                    reason: e.to_string(),
+                })
+            })
+            .ok()
+    }
+
+    /// Flags a figure that cannot be stored exactly.
+    fn amount(&mut self, file: &str, line: u64, column: &str, value: Option<Decimal>) {
+        if let Some(value) = value
+            && fixed::to_units(value).is_none()
+        {
+            self.push(
+                file,
+                line,
+                column,
+                format!("`{value}` has more than 4 decimal places or is too large"),
+            );
+        }
+    }
+
+    fn nonempty(&mut self, file: &str, line: u64, column: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.push(file, line, column, "must not be empty");
+        }
+    }
+
+    /// Flags a repeated key; `seen` remembers the line of the first occurrence.
+    fn unique<K: std::hash::Hash + Eq>(
+        &mut self,
+        seen: &mut HashMap<K, u64>,
+        key: K,
+        file: &str,
+        line: u64,
+        column: &str,
+    ) {
+        if let Some(first) = seen.insert(key, line) {
+            self.push(
+                file,
+                line,
+                column,
+                format!("duplicate row (same key as line {first})"),
+            );
+        }
+    }
+}
+
+/// The references every fact row makes: department, year and source.
+struct Refs<'a> {
+    departments: HashSet<&'a str>,
+    years: HashSet<i32>,
+    sources: HashSet<&'a str>,
+}
+
+impl Refs<'_> {
+    fn check(
+        &self,
+        errors: &mut Errors,
+        file: &str,
+        line: u64,
+        department: &str,
+        year: i32,
+        source: &str,
+    ) {
+        if !self.departments.contains(department) {
+            errors.push(
+                file,
+                line,
+                "department",
+                format!("unknown department `{department}`"),
+            );
+        }
+        if !self.years.contains(&year) {
+            errors.push(
+                file,
+                line,
+                "year",
+                format!("unknown year {year} (datapackage.json years: {:?})", {
+                    let mut y: Vec<_> = self.years.iter().collect();
+                    y.sort();
+                    y
+                }),
+            );
+        }
+        if !self.sources.contains(source) {
+            errors.push(file, line, "source", format!("unknown source `{source}`"));
+        }
+    }
+}
+
+const SOURCE_COLUMNS: &[&str] = &["key", "table_number", "title", "section", "empty"];
+const DEPARTMENT_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "name_en",
+    "parent_code",
+    "independent_accounting",
+];
+const STAFFING_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "scope",
+    "admin_establishment",
+    "admin_actual",
+    "institutional_establishment",
+    "institutional_actual",
+    "retired_lixiu",
+    "retired_tuixiu",
+    "note",
+    "source",
+];
+const CLASSIFICATION_COLUMNS: &[&str] = &["scheme", "code", "parent_code", "name", "name_en"];
+const BUDGET_LINE_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "source",
+    "scheme",
+    "position",
+    "code",
+    "label",
+    "total",
+    "basic",
+    "project",
+    "procurement",
+    "sme_reserved",
+    "small_micro_reserved",
+];
+const ALLOCATION_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "source",
+    "row",
+    "revenue_code",
+    "amount",
+];
+const HEADLINE_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "key",
+    "name",
+    "name_en",
+    "amount",
+    "unit",
+    "stated_change",
+    "stated_percent",
+    "basis",
+    "source",
+    "also_in",
+    "note",
+];
+const PROJECT_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "key",
+    "name",
+    "label",
+    "name_en",
+    "amount",
+    "stated_change",
+    "stated_percent",
+    "basis",
+    "source",
+    "note",
+];
+const SUBPROJECT_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "project_key",
+    "position",
+    "name",
+    "name_en",
+    "amount",
+    "source",
+];
+const THREE_PUBLIC_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "key",
+    "parent_key",
+    "name",
+    "name_en",
+    "amount",
+    "stated_change",
+    "stated_percent",
+    "basis",
+    "source",
+];
+const TASK_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "position",
+    "kind",
+    "name",
+    "project_key",
+    "content",
+    "total",
+    "fiscal",
+    "other",
+    "source",
+];
+const INDICATOR_COLUMNS: &[&str] = &[
+    "department",
+    "year",
+    "position",
+    "category",
+    "subcategory",
+    "name",
+    "target",
+    "source",
+];
+
+impl Dataset {
+    /// Reads and validates every file; returns every problem found, or the dataset.
+    pub fn read(source: &DataSource) -> Result<Dataset, Vec<DataError>> {
+        let mut e = Errors::default();
+        let content_hash = source.content_hash().map_err(|err| vec![err])?;
+        let package: Option<DataPackage> = e.json(source, "datapackage.json");
+        let text: Option<Text> = e.json(source, "text.json");
+        let dataset = Dataset {
+            content_hash,
+            sources: e.csv(source, "sources.csv", SOURCE_COLUMNS),
+            departments: e.csv(source, "departments.csv", DEPARTMENT_COLUMNS),
+            staffing: e.csv(source, "staffing.csv", STAFFING_COLUMNS),
+            classifications: e.csv(source, "classifications.csv", CLASSIFICATION_COLUMNS),
+            budget_lines: e.csv(source, "budget_lines.csv", BUDGET_LINE_COLUMNS),
+            allocations: e.csv(source, "allocations.csv", ALLOCATION_COLUMNS),
+            headlines: e.csv(source, "headlines.csv", HEADLINE_COLUMNS),
+            projects: e.csv(source, "projects.csv", PROJECT_COLUMNS),
+            subprojects: e.csv(source, "subprojects.csv", SUBPROJECT_COLUMNS),
+            three_public: e.csv(source, "three_public.csv", THREE_PUBLIC_COLUMNS),
+            tasks: e.csv(source, "tasks.csv", TASK_COLUMNS),
+            indicators: e.csv(source, "indicators.csv", INDICATOR_COLUMNS),
+            package: match package {
+                Some(p) => p,
+                None => return Err(e.0),
+            },
+            text: match text {
+                Some(t) => t,
+                None => return Err(e.0),
+            },
+        };
+        if !e.0.is_empty() {
+            return Err(e.0);
+        }
+        dataset.validate(&mut e);
+        if e.0.is_empty() {
+            Ok(dataset)
+        } else {
+            Err(e.0)
+        }
+    }
+
+    fn validate(&self, e: &mut Errors) {
+        let p = &self.package;
+        let file = "datapackage.json";
+        if p.currency != "CNY" {
+            e.0.push(DataError::file(
+                file,
+                format!("currency must be CNY, not {}", p.currency),
+            ));
+        }
+        if p.factor != 10_000 || p.unit != "万元" {
+            e.0.push(DataError::file(
+                file,
+                "amounts must be in 万元 (factor 10000)",
+            ));
+        }
+        if p.years.is_empty() {
+            e.0.push(DataError::file(file, "years must list at least one year"));
+        }
+        if p.name.trim().is_empty() {
+            e.0.push(DataError::file(file, "name must not be empty"));
+        }
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.sources {
+            e.unique(&mut seen, row.key.as_str(), "sources.csv", *line, "key");
+            e.nonempty("sources.csv", *line, "title", &row.title);
+        }
+
+        let codes: HashSet<&str> = self
+            .departments
+            .iter()
+            .map(|l| l.row.code.as_str())
+            .collect();
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.departments {
+            e.unique(
+                &mut seen,
+                row.code.as_str(),
+                "departments.csv",
+                *line,
+                "code",
+            );
+            e.nonempty("departments.csv", *line, "name", &row.name);
+            e.nonempty("departments.csv", *line, "name_en", &row.name_en);
+            if let Some(parent) = &row.parent_code {
+                if !codes.contains(parent.as_str()) {
+                    e.push(
+                        "departments.csv",
+                        *line,
+                        "parent_code",
+                        format!("unknown parent `{parent}`"),
+                    );
+                } else if self.department_ancestors(parent).any(|c| c == row.code)
+                    || parent == &row.code
+                {
+                    e.push(
+                        "departments.csv",
+                        *line,
+                        "parent_code",
+                        "parent chain forms a cycle",
+                    );
+                }
+            }
+        }
+
+        let refs = Refs {
+            departments: codes,
+            years: p.years.iter().copied().collect(),
+            sources: self.sources.iter().map(|l| l.row.key.as_str()).collect(),
+        };
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.staffing {
+            refs.check(
+                e,
+                "staffing.csv",
+                *line,
+                &row.department,
+                row.year,
+                &row.source,
+            );
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, row.scope),
+                "staffing.csv",
+                *line,
+                "scope",
+            );
+        }
+
+        let mut nodes: HashMap<(Scheme, &str), u64> = HashMap::new();
+        for Line { line, row } in &self.classifications {
+            let f = "classifications.csv";
+            if row.scheme == Scheme::Project {
+                e.push(f, *line, "scheme", "PROJECT is not a classification scheme");
+            }
+            e.nonempty(f, *line, "code", &row.code);
+            e.nonempty(f, *line, "name", &row.name);
+            e.nonempty(f, *line, "name_en", &row.name_en);
+            if let Some(parent) = &row.parent_code
+                && !nodes.contains_key(&(row.scheme, parent.as_str()))
+            {
+                e.push(
+                    f,
+                    *line,
+                    "parent_code",
+                    format!("unknown parent `{parent}` (parents must come before children)"),
+                );
+            }
+            e.unique(
+                &mut nodes,
+                (row.scheme, row.code.as_str()),
+                f,
+                *line,
+                "code",
+            );
+        }
+
+        let project_keys: HashSet<(&str, i32, &str)> = self
+            .projects
+            .iter()
+            .map(|l| (l.row.department.as_str(), l.row.year, l.row.key.as_str()))
+            .collect();
+        let any_project: HashSet<&str> = self.projects.iter().map(|l| l.row.key.as_str()).collect();
+
+        let mut seen = HashMap::new();
+        let mut line_codes: HashSet<(&str, i32, &str, &str)> = HashSet::new();
+        for Line { line, row } in &self.budget_lines {
+            let f = "budget_lines.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            e.nonempty(f, *line, "label", &row.label);
+            if let Some(code) = &row.code {
+                let known = match row.scheme {
+                    Scheme::Project => any_project.contains(code.as_str()),
+                    scheme => nodes.contains_key(&(scheme, code.as_str())),
+                };
+                if !known {
+                    e.push(
+                        f,
+                        *line,
+                        "code",
+                        format!("unknown {} code `{code}`", row.scheme.as_str()),
+                    );
+                }
+                line_codes.insert((&row.department, row.year, &row.source, code));
+            }
+            e.unique(
+                &mut seen,
+                (
+                    &row.department,
+                    row.year,
+                    &row.source,
+                    row.scheme,
+                    row.code.as_deref(),
+                ),
+                f,
+                *line,
+                "code",
+            );
+            for (column, value) in [
+                ("total", row.total),
+                ("basic", row.basic),
+                ("project", row.project),
+                ("procurement", row.procurement),
+                ("sme_reserved", row.sme_reserved),
+                ("small_micro_reserved", row.small_micro_reserved),
+            ] {
+                e.amount(f, *line, column, value);
+            }
+        }
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.allocations {
+            let f = "allocations.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            if !nodes.contains_key(&(Scheme::Revenue, row.revenue_code.as_str())) {
+                e.push(
+                    f,
+                    *line,
+                    "revenue_code",
+                    format!("unknown REVENUE code `{}`", row.revenue_code),
+                );
+            }
+            if let Some(r) = &row.row
+                && !line_codes.contains(&(
+                    row.department.as_str(),
+                    row.year,
+                    row.source.as_str(),
+                    r.as_str(),
+                ))
+            {
+                e.push(
+                    f,
+                    *line,
+                    "row",
+                    format!(
+                        "no budget line `{r}` in {} for this department-year",
+                        row.source
+                    ),
+                );
+            }
+            e.unique(
+                &mut seen,
+                (
+                    &row.department,
+                    row.year,
+                    &row.source,
+                    &row.row,
+                    &row.revenue_code,
+                ),
+                f,
+                *line,
+                "revenue_code",
+            );
+            e.amount(f, *line, "amount", Some(row.amount));
+        }
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.headlines {
+            let f = "headlines.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, &row.key),
+                f,
+                *line,
+                "key",
+            );
+            e.nonempty(f, *line, "name", &row.name);
+            e.nonempty(f, *line, "unit", &row.unit);
+            for also in row.also_in.iter().flat_map(|a| a.split(';')) {
+                if !refs.sources.contains(also.trim()) {
+                    e.push(f, *line, "also_in", format!("unknown source `{also}`"));
+                }
+            }
+            e.amount(f, *line, "amount", row.amount);
+            e.amount(f, *line, "stated_change", row.stated_change);
+            e.amount(f, *line, "stated_percent", row.stated_percent);
+        }
+
+        let mut seen = HashMap::new();
+        let mut names: HashMap<&str, (&str, &str, u64)> = HashMap::new();
+        for Line { line, row } in &self.projects {
+            let f = "projects.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, &row.key),
+                f,
+                *line,
+                "key",
+            );
+            e.nonempty(f, *line, "name", &row.name);
+            if let Some((name, name_en, first)) =
+                names.insert(&row.key, (&row.name, &row.name_en, *line))
+                && (name != row.name || name_en != row.name_en)
+            {
+                e.push(
+                    f,
+                    *line,
+                    "name",
+                    format!("project `{}` is named differently on line {first}", row.key),
+                );
+            }
+            e.amount(f, *line, "amount", row.amount);
+            e.amount(f, *line, "stated_change", row.stated_change);
+            e.amount(f, *line, "stated_percent", row.stated_percent);
+        }
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.subprojects {
+            let f = "subprojects.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            if !project_keys.contains(&(
+                row.department.as_str(),
+                row.year,
+                row.project_key.as_str(),
+            )) {
+                e.push(
+                    f,
+                    *line,
+                    "project_key",
+                    format!("no project `{}` for this department-year", row.project_key),
+                );
+            }
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, &row.project_key, row.position),
+                f,
+                *line,
+                "position",
+            );
+            e.nonempty(f, *line, "name", &row.name);
+            e.amount(f, *line, "amount", row.amount);
+        }
+
+        let keys: HashSet<(&str, i32, &str)> = self
+            .three_public
+            .iter()
+            .map(|l| (l.row.department.as_str(), l.row.year, l.row.key.as_str()))
+            .collect();
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.three_public {
+            let f = "three_public.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, &row.key),
+                f,
+                *line,
+                "key",
+            );
+            if let Some(parent) = &row.parent_key
+                && !keys.contains(&(row.department.as_str(), row.year, parent.as_str()))
+            {
+                e.push(f, *line, "parent_key", format!("unknown parent `{parent}`"));
+            }
+            e.amount(f, *line, "amount", row.amount);
+            e.amount(f, *line, "stated_change", row.stated_change);
+            e.amount(f, *line, "stated_percent", row.stated_percent);
+        }
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.tasks {
+            let f = "tasks.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, row.position),
+                f,
+                *line,
+                "position",
+            );
+            e.nonempty(f, *line, "name", &row.name);
+            if let Some(key) = &row.project_key
+                && !project_keys.contains(&(row.department.as_str(), row.year, key.as_str()))
+            {
+                e.push(
+                    f,
+                    *line,
+                    "project_key",
+                    format!("no project `{key}` for this department-year"),
+                );
+            }
+            for (column, value) in [
+                ("total", row.total),
+                ("fiscal", row.fiscal),
+                ("other", row.other),
+            ] {
+                e.amount(f, *line, column, value);
+            }
+        }
+
+        let mut seen = HashMap::new();
+        for Line { line, row } in &self.indicators {
+            let f = "indicators.csv";
+            refs.check(e, f, *line, &row.department, row.year, &row.source);
+            e.unique(
+                &mut seen,
+                (&row.department, row.year, row.position),
+                f,
+                *line,
+                "position",
+            );
+            for (column, value) in [
+                ("category", &row.category),
+                ("subcategory", &row.subcategory),
+                ("name", &row.name),
+                ("target", &row.target),
+            ] {
+                e.nonempty(f, *line, column, value);
+            }
+        }
+
+        self.validate_text(e, &refs, &project_keys);
+    }
+
+    fn validate_text(
+        &self,
+        e: &mut Errors,
+        refs: &Refs<'_>,
+        projects: &HashSet<(&str, i32, &str)>,
+    ) {
+        // JSON entries have no line numbers; the column names the entry instead.
+        let f = "text.json";
+        let mut seen = HashMap::new();
+        for (i, d) in self.text.departments.iter().enumerate() {
+            let at = format!("departments[{i}]");
+            refs.check(e, f, 0, &d.code, d.year, &d.source);
+            e.unique(&mut seen, (&d.code, d.year), f, 0, &at);
+            for (j, division) in d.divisions.iter().enumerate() {
+                e.nonempty(f, 0, &format!("{at}.divisions[{j}].name"), &division.name);
+            }
+        }
+        let mut seen = HashMap::new();
+        for (i, g) in self.text.goals.iter().enumerate() {
+            refs.check(e, f, 0, &g.department, g.year, &g.source);
+            e.unique(
+                &mut seen,
+                (&g.department, g.year, g.kind, g.position),
+                f,
+                0,
+                &format!("goals[{i}]"),
+            );
+            e.nonempty(f, 0, &format!("goals[{i}].text"), &g.text);
+        }
+        let mut seen = HashMap::new();
+        for (i, p) in self.text.projects.iter().enumerate() {
+            let at = format!("projects[{i}]");
+            if !projects.contains(&(p.department.as_str(), p.year, p.key.as_str())) {
+                e.push(
+                    f,
+                    0,
+                    &at,
+                    format!(
+                        "no project `{}` for {} {} in projects.csv",
+                        p.key, p.department, p.year
+                    ),
+                );
+            }
+            if let Some(source) = &p.goal_source
+                && !refs.sources.contains(source.as_str())
+            {
+                e.push(
+                    f,
+                    0,
+                    &format!("{at}.goal_source"),
+                    format!("unknown source `{source}`"),
+                );
+            }
+            e.unique(&mut seen, (&p.department, p.year, &p.key), f, 0, &at);
+        }
+        let mut seen = HashMap::new();
+        for (i, g) in self.text.glossary.iter().enumerate() {
+            let at = format!("glossary[{i}]");
+            if !refs.sources.contains(g.source.as_str()) {
+                e.push(f, 0, &at, format!("unknown source `{}`", g.source));
+            }
+            e.unique(&mut seen, g.position, f, 0, &at);
+            e.nonempty(f, 0, &format!("{at}.term"), &g.term);
+        }
+        for n in &self.text.notes {
+            refs.check(e, f, 0, &n.department, n.year, &n.source);
+        }
+        // `line` 0 means "not a CSV row": drop it from the messages.
+        for err in &mut e.0 {
+            if err.file == f && err.line == Some(0) {
+                err.line = None;
+            }
+        }
+    }
+
+    fn department_ancestors<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let parents: HashMap<&str, Option<&str>> = self
+            .departments
+            .iter()
+            .map(|l| (l.row.code.as_str(), l.row.parent_code.as_deref()))
+            .collect();
+        let mut current = Some(code);
+        let mut steps = 0;
+        std::iter::from_fn(move || {
+            steps += 1;
+            if steps > parents.len() + 1 {
+                return None;
+            }
+            let next = parents.get(current?).copied().flatten();
+            current = next;
+            next
+        })
+    }
+
+    /// Every (department, year) the dataset has facts for.
+    pub fn department_years(&self) -> Vec<(String, i32)> {
+        let mut set: Vec<(String, i32)> = self
+            .budget_lines
+            .iter()
+            .map(|l| (l.row.department.clone(), l.row.year))
+            .chain(
+                self.headlines
+                    .iter()
+                    .map(|l| (l.row.department.clone(), l.row.year)),
+            )
+            .chain(
+                self.projects
+                    .iter()
+                    .map(|l| (l.row.department.clone(), l.row.year)),
+            )
+            .chain(
+                self.three_public
+                    .iter()
+                    .map(|l| (l.row.department.clone(), l.row.year)),
+            )
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        set.sort();
+        set
+    }
+}

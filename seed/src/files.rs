@@ -1,0 +1,87 @@
+//! Where a disclosure's files are read from: a directory, or the copy compiled into the binary.
+
+use crate::error::DataError;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// The files of a data directory, in load order. Every one is required.
+pub const FILES: &[&str] = &[
+    "datapackage.json",
+    "sources.csv",
+    "departments.csv",
+    "staffing.csv",
+    "classifications.csv",
+    "budget_lines.csv",
+    "allocations.csv",
+    "headlines.csv",
+    "projects.csv",
+    "subprojects.csv",
+    "three_public.csv",
+    "tasks.csv",
+    "indicators.csv",
+    "text.json",
+];
+
+macro_rules! bundled_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../data/pingshan-gsdmb-2023/", $name)))),*]
+    };
+}
+
+/// The Pingshan 2023 disclosure, compiled in so the server can seed itself from any directory.
+const BUNDLED: &[(&str, &str)] = bundled_files!(
+    "datapackage.json",
+    "sources.csv",
+    "departments.csv",
+    "staffing.csv",
+    "classifications.csv",
+    "budget_lines.csv",
+    "allocations.csv",
+    "headlines.csv",
+    "projects.csv",
+    "subprojects.csv",
+    "three_public.csv",
+    "tasks.csv",
+    "indicators.csv",
+    "text.json",
+);
+
+/// A set of disclosure files.
+#[derive(Debug, Clone)]
+pub enum DataSource {
+    /// A directory on disk laid out as `seed/data/FORMAT.md` describes.
+    Dir(PathBuf),
+    /// The bundled Pingshan 2023 disclosure.
+    Bundled,
+}
+
+impl DataSource {
+    /// Reads one file of the set.
+    pub fn read(&self, name: &str) -> Result<String, DataError> {
+        match self {
+            DataSource::Dir(dir) => std::fs::read_to_string(dir.join(name))
+                .map_err(|e| DataError::file(name, format!("cannot read: {e}"))),
+            DataSource::Bundled => BUNDLED
+                .iter()
+                .find(|(file, _)| *file == name)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| DataError::file(name, "not bundled")),
+        }
+    }
+
+    /// SHA-256 over every file's name and content: equal hashes mean an identical load.
+    pub fn content_hash(&self) -> Result<String, DataError> {
+        let mut hasher = Sha256::new();
+        for name in FILES {
+            let text = self.read(name)?;
+            hasher.update(name.as_bytes());
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+}

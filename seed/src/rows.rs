@@ -1,0 +1,448 @@
+//! The rows of each data file, as read (before cross-file validation).
+
+use crate::error::DataError;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A row with the file line it came from.
+#[derive(Debug, Clone)]
+pub struct Line<T> {
+    pub line: u64,
+    pub row: T,
+}
+
+/// Reads a CSV file whose header must hold exactly `columns` (in any order).
+pub fn read_csv<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    columns: &[&str],
+) -> Result<Vec<Line<T>>, Vec<DataError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::Fields)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => {
+            return Err(vec![DataError::file(
+                file,
+                format!("unreadable header: {e}"),
+            )]);
+        }
+    };
+    let mut errors = Vec::new();
+    for column in columns {
+        if !headers.iter().any(|h| h == column) {
+            errors.push(DataError::at(file, 1, *column, "missing column"));
+        }
+    }
+    for header in &headers {
+        if !columns.contains(&header.as_str()) {
+            errors.push(DataError::at(file, 1, header.clone(), "unexpected column"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let header_record = csv::StringRecord::from(headers.clone());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                errors.push(csv_error(file, &headers, &e, 0));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        match record.deserialize::<T>(Some(&header_record)) {
+            Ok(row) => rows.push(Line { line, row }),
+            Err(e) => errors.push(csv_error(file, &headers, &e, line)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+fn csv_error(file: &str, headers: &[String], error: &csv::Error, line: u64) -> DataError {
+    let line = error.position().map_or(line, |p| p.line());
+    match error.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => {
+            let column = err
+                .field()
+                .and_then(|i| headers.get(i as usize))
+                .cloned()
+                .unwrap_or_else(|| "?".to_owned());
+            DataError::at(file, line, column, err.kind().to_string())
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => DataError {
+            file: file.to_owned(),
+            line: Some(line),
+            column: None,
+            reason: format!("row has {len} fields, the header has {expected_len}"),
+        },
+        _ => DataError {
+            file: file.to_owned(),
+            line: Some(line),
+            column: None,
+            reason: error.to_string(),
+        },
+    }
+}
+
+/// How a figure is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Basis {
+    Printed,
+    DerivedFromComparison,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Printed => "PRINTED",
+            Basis::DerivedFromComparison => "DERIVED_FROM_COMPARISON",
+        }
+    }
+}
+
+/// A classification scheme, or `Project` for 表5 rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Scheme {
+    Functional,
+    Economic,
+    Revenue,
+    Project,
+}
+
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Functional => "FUNCTIONAL",
+            Scheme::Economic => "ECONOMIC",
+            Scheme::Revenue => "REVENUE",
+            Scheme::Project => "PROJECT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SourceRow {
+    pub key: String,
+    pub table_number: Option<i32>,
+    pub title: String,
+    pub section: Option<String>,
+    pub empty: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DepartmentRow {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub parent_code: Option<String>,
+    pub independent_accounting: Option<bool>,
+}
+
+/// Staffing scope: the department as a whole, or the unit alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Scope {
+    Consolidated,
+    Own,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StaffingRow {
+    pub department: String,
+    pub year: i32,
+    pub scope: Scope,
+    pub admin_establishment: Option<i32>,
+    pub admin_actual: Option<i32>,
+    pub institutional_establishment: Option<i32>,
+    pub institutional_actual: Option<i32>,
+    pub retired_lixiu: Option<i32>,
+    pub retired_tuixiu: Option<i32>,
+    pub note: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClassificationRow {
+    pub scheme: Scheme,
+    pub code: String,
+    pub parent_code: Option<String>,
+    pub name: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BudgetLineRow {
+    pub department: String,
+    pub year: i32,
+    pub source: String,
+    pub scheme: Scheme,
+    pub position: i32,
+    pub code: Option<String>,
+    pub label: String,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub basic: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub project: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub procurement: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub sme_reserved: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub small_micro_reserved: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AllocationRow {
+    pub department: String,
+    pub year: i32,
+    pub source: String,
+    pub row: Option<String>,
+    pub revenue_code: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeadlineRow {
+    pub department: String,
+    pub year: i32,
+    pub key: String,
+    pub name: String,
+    pub name_en: String,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    pub unit: String,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub stated_change: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub stated_percent: Option<Decimal>,
+    pub basis: Basis,
+    pub source: String,
+    pub also_in: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectRow {
+    pub department: String,
+    pub year: i32,
+    pub key: String,
+    pub name: String,
+    pub label: Option<String>,
+    pub name_en: String,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub stated_change: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub stated_percent: Option<Decimal>,
+    pub basis: Basis,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubprojectRow {
+    pub department: String,
+    pub year: i32,
+    pub project_key: String,
+    pub position: i32,
+    pub name: String,
+    pub name_en: String,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ThreePublicRow {
+    pub department: String,
+    pub year: i32,
+    pub key: String,
+    pub parent_key: Option<String>,
+    pub name: String,
+    pub name_en: String,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub stated_change: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub stated_percent: Option<Decimal>,
+    pub basis: Basis,
+    pub source: String,
+}
+
+/// Kind of a 表12 年度主要任务 row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskKind {
+    Basic,
+    Project,
+    Total,
+}
+
+impl TaskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::Basic => "BASIC",
+            TaskKind::Project => "PROJECT",
+            TaskKind::Total => "TOTAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TaskRow {
+    pub department: String,
+    pub year: i32,
+    pub position: i32,
+    pub kind: TaskKind,
+    pub name: String,
+    pub project_key: Option<String>,
+    pub content: Option<String>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub fiscal: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub other: Option<Decimal>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorRow {
+    pub department: String,
+    pub year: i32,
+    pub position: i32,
+    pub category: String,
+    pub subcategory: String,
+    pub name: String,
+    pub target: String,
+    pub source: String,
+}
+
+/// `datapackage.json`: the fields the loader relies on (the rest is documentation).
+#[derive(Debug, Clone, Deserialize)]
+pub struct DataPackage {
+    pub name: String,
+    pub title: String,
+    pub currency: String,
+    pub factor: i64,
+    pub unit: String,
+    pub years: Vec<i32>,
+    #[serde(default)]
+    pub sources: Vec<PackageSource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PackageSource {
+    pub title: String,
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// `text.json`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub departments: Vec<DepartmentText>,
+    pub goals: Vec<GoalText>,
+    pub projects: Vec<ProjectText>,
+    pub glossary: Vec<GlossaryText>,
+    #[serde(default)]
+    pub notes: Vec<NoteText>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentText {
+    pub code: String,
+    pub year: i32,
+    pub duties: Option<String>,
+    pub source: String,
+    #[serde(default)]
+    pub divisions: Vec<DivisionText>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DivisionText {
+    pub name: String,
+    pub name_en: String,
+}
+
+/// Kind of an annual goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GoalKind {
+    Work,
+    Performance,
+}
+
+impl GoalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalKind::Work => "WORK",
+            GoalKind::Performance => "PERFORMANCE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalText {
+    pub department: String,
+    pub year: i32,
+    pub kind: GoalKind,
+    pub position: i32,
+    pub title: Option<String>,
+    pub text: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectText {
+    pub department: String,
+    pub year: i32,
+    pub key: String,
+    pub purpose: Option<String>,
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub performance_goals: Vec<String>,
+    pub goal_source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryText {
+    pub position: i32,
+    pub term: String,
+    pub term_en: String,
+    pub definition: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteText {
+    pub department: String,
+    pub year: i32,
+    pub text: String,
+    pub source: String,
+}

@@ -1,0 +1,756 @@
+//! Writing a validated dataset: one transaction, replacing what an earlier load of the same
+//! dataset wrote, or nothing at all when the files are unchanged.
+
+use crate::checks::Check;
+use crate::dataset::Dataset;
+use crate::error::Result;
+use crate::fixed::to_units;
+use crate::rows::*;
+use entity::*;
+use rust_decimal::Decimal;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, Set,
+};
+use std::collections::HashMap;
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
+const CHUNK: usize = 400;
+
+/// What a load did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The dataset was written; `version` is the new data version.
+    Loaded { version: i64 },
+    /// The same files were loaded before: nothing was written.
+    Unchanged { version: i64 },
+}
+
+fn units(value: Option<Decimal>) -> Option<i64> {
+    // Validation has already refused figures that do not fit.
+    value.and_then(to_units)
+}
+
+fn unit(value: Decimal) -> i64 {
+    to_units(value).unwrap_or_default()
+}
+
+async fn insert_all<A>(txn: &DatabaseTransaction, models: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let mut models = models.into_iter().peekable();
+    while models.peek().is_some() {
+        let chunk: Vec<A> = models.by_ref().take(CHUNK).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Ids of the rows a dataset refers to by code.
+struct Ids {
+    departments: HashMap<String, i32>,
+    nodes: HashMap<(Scheme, String), i32>,
+    projects: HashMap<String, i32>,
+    sources: HashMap<String, i32>,
+}
+
+impl Ids {
+    fn dept(&self, code: &str) -> i32 {
+        self.departments[code]
+    }
+    fn source(&self, key: &str) -> i32 {
+        self.sources[key]
+    }
+}
+
+/// Writes `ds` and its checks inside `txn`.
+pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) -> Result<Outcome> {
+    let datasets = dataset::Entity::find().all(txn).await?;
+    let latest = datasets.iter().map(|d| d.version).max().unwrap_or(0);
+    let existing = datasets.iter().find(|d| d.name == ds.package.name);
+    if let Some(found) = existing
+        && found.content_hash == ds.content_hash
+    {
+        return Ok(Outcome::Unchanged { version: latest });
+    }
+    let version = latest + 1;
+    let document = ds
+        .package
+        .sources
+        .first()
+        .map(|s| s.title.clone())
+        .unwrap_or_else(|| ds.package.title.clone());
+    let dataset_id = match existing {
+        Some(found) => {
+            clear(txn, found.id).await?;
+            let mut model: dataset::ActiveModel = found.clone().into();
+            model.title = Set(ds.package.title.clone());
+            model.document = Set(document);
+            model.content_hash = Set(ds.content_hash.clone());
+            model.version = Set(version);
+            model.update(txn).await?.id
+        }
+        None => {
+            dataset::ActiveModel {
+                id: NotSet,
+                name: Set(ds.package.name.clone()),
+                title: Set(ds.package.title.clone()),
+                document: Set(document),
+                content_hash: Set(ds.content_hash.clone()),
+                version: Set(version),
+            }
+            .insert(txn)
+            .await?
+            .id
+        }
+    };
+
+    for year in &ds.package.years {
+        fiscal_year::Entity::insert(fiscal_year::ActiveModel { year: Set(*year) })
+            .on_conflict(
+                OnConflict::column(fiscal_year::Column::Year)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let ids = Ids {
+        sources: write_sources(txn, ds, dataset_id).await?,
+        departments: write_departments(txn, ds).await?,
+        nodes: write_nodes(txn, ds).await?,
+        projects: write_projects(txn, ds).await?,
+    };
+    write_facts(txn, ds, &ids).await?;
+    write_projects_budgets(txn, ds, &ids).await?;
+    write_text(txn, ds, &ids, dataset_id).await?;
+    insert_all(
+        txn,
+        checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| consistency_check::ActiveModel {
+                id: NotSet,
+                dataset_id: Set(dataset_id),
+                department_id: Set(ids.dept(&c.department)),
+                year: Set(c.year),
+                position: Set(i as i32 + 1),
+                key: Set(c.key.clone()),
+                name: Set(c.name.clone()),
+                expected: Set(unit(c.expected)),
+                actual: Set(unit(c.actual)),
+                difference: Set(unit(c.difference())),
+                status: Set(c.status().as_str().to_owned()),
+                detail: Set(c.detail.clone()),
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(Outcome::Loaded { version })
+}
+
+/// Removes everything an earlier load of the dataset wrote (departments, classification nodes
+/// and projects are shared between datasets and stay; they are updated in place).
+async fn clear(txn: &DatabaseTransaction, dataset_id: i32) -> Result<()> {
+    let sources: Vec<i32> = source::Entity::find()
+        .filter(source::Column::DatasetId.eq(dataset_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let budgets: Vec<i32> = project_budget::Entity::find()
+        .filter(project_budget::Column::SourceId.is_in(sources.clone()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    for chunk in budgets.chunks(CHUNK) {
+        subproject::Entity::delete_many()
+            .filter(subproject::Column::ProjectBudgetId.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+        project_goal::Entity::delete_many()
+            .filter(project_goal::Column::ProjectBudgetId.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+    }
+    macro_rules! by_source {
+        ($($table:ident),*) => {$(
+            $table::Entity::delete_many().filter($table::Column::SourceId.is_in(sources.clone())).exec(txn).await?;
+        )*};
+    }
+    by_source!(
+        project_budget,
+        department_profile,
+        staffing,
+        division,
+        budget_line,
+        allocation,
+        headline,
+        three_public,
+        performance_task,
+        indicator,
+        goal,
+        glossary_term,
+        note
+    );
+    consistency_check::Entity::delete_many()
+        .filter(consistency_check::Column::DatasetId.eq(dataset_id))
+        .exec(txn)
+        .await?;
+    source::Entity::delete_many()
+        .filter(source::Column::DatasetId.eq(dataset_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+async fn write_sources(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+    dataset_id: i32,
+) -> Result<HashMap<String, i32>> {
+    insert_all(
+        txn,
+        ds.sources
+            .iter()
+            .map(|Line { row, .. }| source::ActiveModel {
+                id: NotSet,
+                dataset_id: Set(dataset_id),
+                key: Set(row.key.clone()),
+                table_number: Set(row.table_number),
+                title: Set(row.title.clone()),
+                section: Set(row.section.clone()),
+                empty: Set(row.empty),
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(source::Entity::find()
+        .filter(source::Column::DatasetId.eq(dataset_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.id))
+        .collect())
+}
+
+async fn write_departments(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+) -> Result<HashMap<String, i32>> {
+    // Two passes: every department exists before parents are pointed at.
+    let mut ids: HashMap<String, i32> = department::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.id))
+        .collect();
+    let new: Vec<_> = ds
+        .departments
+        .iter()
+        .filter(|l| !ids.contains_key(&l.row.code))
+        .map(|Line { row, .. }| department::ActiveModel {
+            id: NotSet,
+            code: Set(row.code.clone()),
+            name: Set(row.name.clone()),
+            name_en: Set(row.name_en.clone()),
+            parent_id: Set(None),
+            independent_accounting: Set(row.independent_accounting),
+        })
+        .collect();
+    if !new.is_empty() {
+        insert_all(txn, new).await?;
+        ids = department::Entity::find()
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|d| (d.code, d.id))
+            .collect();
+    }
+    for Line { row, .. } in &ds.departments {
+        department::ActiveModel {
+            id: Set(ids[&row.code]),
+            code: Set(row.code.clone()),
+            name: Set(row.name.clone()),
+            name_en: Set(row.name_en.clone()),
+            parent_id: Set(row.parent_code.as_ref().map(|p| ids[p])),
+            independent_accounting: Set(row.independent_accounting),
+        }
+        .update(txn)
+        .await?;
+    }
+    Ok(ids)
+}
+
+async fn write_nodes(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+) -> Result<HashMap<(Scheme, String), i32>> {
+    let scheme_of = |s: &str| match s {
+        "FUNCTIONAL" => Scheme::Functional,
+        "ECONOMIC" => Scheme::Economic,
+        "REVENUE" => Scheme::Revenue,
+        _ => Scheme::Project,
+    };
+    let existing: HashMap<(Scheme, String), classification_node::Model> =
+        classification_node::Entity::find()
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|n| ((scheme_of(&n.scheme), n.code.clone()), n))
+            .collect();
+    let mut ids: HashMap<(Scheme, String), (i32, i32)> = existing
+        .iter()
+        .map(|(k, n)| (k.clone(), (n.id, n.level)))
+        .collect();
+    // Parents precede children in the file, so one pass resolves each parent.
+    for Line { row, .. } in &ds.classifications {
+        let parent = row
+            .parent_code
+            .as_ref()
+            .map(|p| ids[&(row.scheme, p.clone())]);
+        let level = parent.map_or(1, |(_, level)| level + 1);
+        let key = (row.scheme, row.code.clone());
+        let model = classification_node::ActiveModel {
+            id: existing.get(&key).map_or(NotSet, |n| Set(n.id)),
+            scheme: Set(row.scheme.as_str().to_owned()),
+            code: Set(row.code.clone()),
+            parent_id: Set(parent.map(|(id, _)| id)),
+            level: Set(level),
+            name: Set(row.name.clone()),
+            name_en: Set(row.name_en.clone()),
+        };
+        let id = match existing.get(&key) {
+            Some(found)
+                if found.name == row.name
+                    && found.name_en == row.name_en
+                    && found.level == level
+                    && found.parent_id == parent.map(|(id, _)| id) =>
+            {
+                found.id
+            }
+            Some(_) => model.update(txn).await?.id,
+            None => model.insert(txn).await?.id,
+        };
+        ids.insert(key, (id, level));
+    }
+    Ok(ids.into_iter().map(|(k, (id, _))| (k, id)).collect())
+}
+
+async fn write_projects(txn: &DatabaseTransaction, ds: &Dataset) -> Result<HashMap<String, i32>> {
+    let existing: HashMap<String, project::Model> = project::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.key.clone(), p))
+        .collect();
+    let mut ids: HashMap<String, i32> = existing.iter().map(|(k, p)| (k.clone(), p.id)).collect();
+    let mut new = Vec::new();
+    for Line { row, .. } in &ds.projects {
+        match existing.get(&row.key) {
+            Some(found) if found.name != row.name || found.name_en != row.name_en => {
+                let mut model: project::ActiveModel = found.clone().into();
+                model.name = Set(row.name.clone());
+                model.name_en = Set(row.name_en.clone());
+                model.update(txn).await?;
+            }
+            Some(_) => {}
+            None if !new.iter().any(|(k, _)| k == &row.key) => new.push((row.key.clone(), row)),
+            None => {}
+        }
+    }
+    if !new.is_empty() {
+        insert_all(
+            txn,
+            new.iter()
+                .map(|(key, row)| project::ActiveModel {
+                    id: NotSet,
+                    key: Set(key.clone()),
+                    name: Set(row.name.clone()),
+                    name_en: Set(row.name_en.clone()),
+                })
+                .collect(),
+        )
+        .await?;
+        ids = project::Entity::find()
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.key, p.id))
+            .collect();
+    }
+    Ok(ids)
+}
+
+async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Result<()> {
+    insert_all(
+        txn,
+        ds.staffing
+            .iter()
+            .map(|Line { row: r, .. }| staffing::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&r.department)),
+                year: Set(r.year),
+                scope: Set(match r.scope {
+                    Scope::Consolidated => "CONSOLIDATED",
+                    Scope::Own => "OWN",
+                }
+                .to_owned()),
+                admin_establishment: Set(r.admin_establishment),
+                admin_actual: Set(r.admin_actual),
+                institutional_establishment: Set(r.institutional_establishment),
+                institutional_actual: Set(r.institutional_actual),
+                retired_lixiu: Set(r.retired_lixiu),
+                retired_tuixiu: Set(r.retired_tuixiu),
+                note: Set(r.note.clone()),
+                source_id: Set(ids.source(&r.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.budget_lines
+            .iter()
+            .map(|Line { row: r, .. }| budget_line::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&r.department)),
+                year: Set(r.year),
+                source_id: Set(ids.source(&r.source)),
+                scheme: Set(r.scheme.as_str().to_owned()),
+                position: Set(r.position),
+                node_id: Set(match (&r.code, r.scheme) {
+                    (Some(code), scheme) if scheme != Scheme::Project => {
+                        Some(ids.nodes[&(scheme, code.clone())])
+                    }
+                    _ => None,
+                }),
+                label: Set(match (&r.code, r.scheme) {
+                    // 表5 rows are projects: keep the key beside the printed label.
+                    (Some(code), Scheme::Project) => format!("{code}\t{}", r.label),
+                    _ => r.label.clone(),
+                }),
+                total: Set(units(r.total)),
+                basic: Set(units(r.basic)),
+                project: Set(units(r.project)),
+                procurement: Set(units(r.procurement)),
+                sme_reserved: Set(units(r.sme_reserved)),
+                small_micro_reserved: Set(units(r.small_micro_reserved)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.allocations
+            .iter()
+            .map(|Line { row: r, .. }| allocation::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&r.department)),
+                year: Set(r.year),
+                source_id: Set(ids.source(&r.source)),
+                row_key: Set(r.row.clone().unwrap_or_default()),
+                revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
+                amount: Set(unit(r.amount)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.headlines
+            .iter()
+            .enumerate()
+            .map(|(i, Line { row: r, .. })| headline::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&r.department)),
+                year: Set(r.year),
+                position: Set(i as i32 + 1),
+                key: Set(r.key.clone()),
+                name: Set(r.name.clone()),
+                name_en: Set(r.name_en.clone()),
+                amount: Set(units(r.amount)),
+                unit: Set(r.unit.clone()),
+                stated_change: Set(units(r.stated_change)),
+                stated_percent: Set(units(r.stated_percent)),
+                basis: Set(r.basis.as_str().to_owned()),
+                source_id: Set(ids.source(&r.source)),
+                also_in: Set(r.also_in.clone()),
+                note: Set(r.note.clone()),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.three_public
+            .iter()
+            .enumerate()
+            .map(|(i, Line { row: r, .. })| three_public::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&r.department)),
+                year: Set(r.year),
+                position: Set(i as i32 + 1),
+                key: Set(r.key.clone()),
+                parent_key: Set(r.parent_key.clone()),
+                name: Set(r.name.clone()),
+                name_en: Set(r.name_en.clone()),
+                amount: Set(units(r.amount)),
+                stated_change: Set(units(r.stated_change)),
+                stated_percent: Set(units(r.stated_percent)),
+                basis: Set(r.basis.as_str().to_owned()),
+                source_id: Set(ids.source(&r.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.tasks
+            .iter()
+            .map(|Line { row: r, .. }| performance_task::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&r.department)),
+                year: Set(r.year),
+                position: Set(r.position),
+                kind: Set(r.kind.as_str().to_owned()),
+                name: Set(r.name.clone()),
+                project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
+                content: Set(r.content.clone()),
+                total: Set(units(r.total)),
+                fiscal: Set(units(r.fiscal)),
+                other: Set(units(r.other)),
+                source_id: Set(ids.source(&r.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.indicators
+            .iter()
+            .map(|Line { row: r, .. }| {
+                let parsed = crate::indicator::parse(&r.target);
+                indicator::ActiveModel {
+                    id: NotSet,
+                    department_id: Set(ids.dept(&r.department)),
+                    year: Set(r.year),
+                    position: Set(r.position),
+                    category: Set(r.category.clone()),
+                    subcategory: Set(r.subcategory.clone()),
+                    name: Set(r.name.clone()),
+                    target: Set(r.target.clone()),
+                    comparator: Set(parsed.as_ref().map(|p| p.comparator.as_str().to_owned())),
+                    value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
+                    value_unit: Set(parsed.and_then(|p| p.unit)),
+                    source_id: Set(ids.source(&r.source)),
+                }
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Result<()> {
+    let texts: HashMap<(&str, i32, &str), &ProjectText> = ds
+        .text
+        .projects
+        .iter()
+        .map(|p| ((p.department.as_str(), p.year, p.key.as_str()), p))
+        .collect();
+    insert_all(
+        txn,
+        ds.projects
+            .iter()
+            .enumerate()
+            .map(|(i, Line { row: r, .. })| {
+                let text = texts.get(&(r.department.as_str(), r.year, r.key.as_str()));
+                project_budget::ActiveModel {
+                    id: NotSet,
+                    project_id: Set(ids.projects[&r.key]),
+                    department_id: Set(ids.dept(&r.department)),
+                    year: Set(r.year),
+                    position: Set(i as i32 + 1),
+                    label: Set(r.label.clone()),
+                    amount: Set(units(r.amount)),
+                    stated_change: Set(units(r.stated_change)),
+                    stated_percent: Set(units(r.stated_percent)),
+                    basis: Set(r.basis.as_str().to_owned()),
+                    source_id: Set(ids.source(&r.source)),
+                    purpose: Set(text.and_then(|t| t.purpose.clone())),
+                    reason: Set(text.and_then(|t| t.reason.clone())),
+                    goal_source_id: Set(text
+                        .and_then(|t| t.goal_source.as_ref())
+                        .map(|s| ids.source(s))),
+                    note: Set(r.note.clone()),
+                }
+            })
+            .collect(),
+    )
+    .await?;
+    // Map the new rows back to (department, year, project) through the dataset's sources.
+    let source_ids: Vec<i32> = ids.sources.values().copied().collect();
+    let budget_ids: HashMap<(i32, i32, i32), i32> = project_budget::Entity::find()
+        .filter(project_budget::Column::SourceId.is_in(source_ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|b| ((b.department_id, b.year, b.project_id), b.id))
+        .collect();
+    let budget_of =
+        |dept: &str, year: i32, key: &str| budget_ids[&(ids.dept(dept), year, ids.projects[key])];
+    insert_all(
+        txn,
+        ds.subprojects
+            .iter()
+            .map(|Line { row: r, .. }| subproject::ActiveModel {
+                id: NotSet,
+                project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
+                position: Set(r.position),
+                name: Set(r.name.clone()),
+                name_en: Set(r.name_en.clone()),
+                amount: Set(units(r.amount)),
+                source_id: Set(ids.source(&r.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        ds.text
+            .projects
+            .iter()
+            .flat_map(|p| {
+                let budget = budget_of(&p.department, p.year, &p.key);
+                let source = p.goal_source.as_ref().map(|s| ids.source(s));
+                p.performance_goals
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(i, text)| {
+                        Some(project_goal::ActiveModel {
+                            id: NotSet,
+                            project_budget_id: Set(budget),
+                            position: Set(i as i32 + 1),
+                            text: Set(text.clone()),
+                            source_id: Set(source?),
+                        })
+                    })
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn write_text(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+    ids: &Ids,
+    dataset_id: i32,
+) -> Result<()> {
+    let t = &ds.text;
+    insert_all(
+        txn,
+        t.departments
+            .iter()
+            .map(|d| department_profile::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&d.code)),
+                year: Set(d.year),
+                duties: Set(d.duties.clone()),
+                source_id: Set(ids.source(&d.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        t.departments
+            .iter()
+            .flat_map(|d| {
+                d.divisions
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, v)| division::ActiveModel {
+                        id: NotSet,
+                        department_id: Set(ids.dept(&d.code)),
+                        year: Set(d.year),
+                        position: Set(i as i32 + 1),
+                        name: Set(v.name.clone()),
+                        name_en: Set(v.name_en.clone()),
+                        source_id: Set(ids.source(&d.source)),
+                    })
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        t.goals
+            .iter()
+            .map(|g| goal::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&g.department)),
+                year: Set(g.year),
+                kind: Set(g.kind.as_str().to_owned()),
+                position: Set(g.position),
+                title: Set(g.title.clone()),
+                text: Set(g.text.clone()),
+                source_id: Set(ids.source(&g.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        t.glossary
+            .iter()
+            .map(|g| glossary_term::ActiveModel {
+                id: NotSet,
+                dataset_id: Set(dataset_id),
+                position: Set(g.position),
+                term: Set(g.term.clone()),
+                term_en: Set(g.term_en.clone()),
+                definition: Set(g.definition.clone()),
+                source_id: Set(ids.source(&g.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        txn,
+        t.notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| note::ActiveModel {
+                id: NotSet,
+                department_id: Set(ids.dept(&n.department)),
+                year: Set(n.year),
+                position: Set(i as i32 + 1),
+                text: Set(n.text.clone()),
+                source_id: Set(ids.source(&n.source)),
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The current data version: changes on every load that writes.
+pub async fn data_version<C: ConnectionTrait>(db: &C) -> Result<i64> {
+    Ok(dataset::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .map(|d| d.version)
+        .max()
+        .unwrap_or(0))
+}
