@@ -1,0 +1,262 @@
+//! Performance (表12 indicators and tasks, annual goals), consistency checks and statements.
+
+use super::common::{MoneyUnit, Source, money, source};
+use super::projects::Project;
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, Enum, Object};
+use entity::{consistency_check, goal, indicator, note, performance_task};
+use rust_decimal::Decimal;
+use seed::fixed::from_units;
+
+/// How a parsed target compares.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Comparator {
+    /// Exactly (`6幅`, `100%`).
+    Eq,
+    /// At least (`≥3850 个`, `不少于 50 平方公里`).
+    Gte,
+    /// At most (`≤2%`, `4小时内`).
+    Lte,
+    /// More than.
+    Gt,
+    /// Less than (`＜0.4%`).
+    Lt,
+}
+
+/// A performance indicator of 表12 (部门整体支出绩效目标表).
+pub struct Indicator(pub indicator::Model);
+
+#[Object]
+impl Indicator {
+    /// Row order in the table.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    /// 一级指标 (产出, 效益, 满意度).
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+    /// 二级指标 (数量, 质量, 时效, 成本, 社会效益, …).
+    async fn subcategory(&self) -> &str {
+        &self.0.subcategory
+    }
+    /// 三级指标: the indicator as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// 目标值: the target as printed.
+    async fn target(&self) -> &str {
+        &self.0.target
+    }
+    /// Parsed comparator of the target; null where the target is not a single comparison.
+    async fn comparator(&self) -> Option<Comparator> {
+        Some(match self.0.comparator.as_deref()? {
+            "GTE" => Comparator::Gte,
+            "LTE" => Comparator::Lte,
+            "GT" => Comparator::Gt,
+            "LT" => Comparator::Lt,
+            _ => Comparator::Eq,
+        })
+    }
+    /// Parsed numeric value of the target.
+    async fn value(&self) -> Option<Decimal> {
+        self.0.value.map(from_units)
+    }
+    /// Parsed unit of the target (`个`, `%`, `平方公里`).
+    async fn value_unit(&self) -> Option<&str> {
+        self.0.value_unit.as_deref()
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}
+
+/// Kind of annual goal.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GoalKind {
+    /// 主要工作目标 (第一部分).
+    Work,
+    /// 年度总体目标 (表12).
+    Performance,
+}
+
+/// An annual goal.
+pub struct Goal(pub goal::Model);
+
+#[Object]
+impl Goal {
+    /// Which list it belongs to.
+    async fn kind(&self) -> GoalKind {
+        if self.0.kind == "PERFORMANCE" {
+            GoalKind::Performance
+        } else {
+            GoalKind::Work
+        }
+    }
+    /// Order within its list.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    /// The goal's heading, where printed.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// The goal as printed.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}
+
+/// Kind of annual task.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    /// 基本支出.
+    Basic,
+    /// A project.
+    Project,
+    /// 金额合计.
+    Total,
+}
+
+/// A 年度主要任务 row of 表12.
+pub struct Task(pub performance_task::Model);
+
+#[Object]
+impl Task {
+    /// Kind of row.
+    async fn kind(&self) -> TaskKind {
+        match self.0.kind.as_str() {
+            "BASIC" => TaskKind::Basic,
+            "TOTAL" => TaskKind::Total,
+            _ => TaskKind::Project,
+        }
+    }
+    /// 任务名称 as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// 主要内容 as printed.
+    async fn content(&self) -> Option<&str> {
+        self.0.content.as_deref()
+    }
+    /// 总额 in `unit`.
+    async fn total(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.0.total, unit)
+    }
+    /// 其中：财政拨款.
+    async fn fiscal(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.0.fiscal, unit)
+    }
+    /// 其中：其他资金.
+    async fn other(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.0.other, unit)
+    }
+    /// The project the task funds.
+    async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+        let Some(id) = self.0.project_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(One::<ProjectById>::new(id))
+            .await?
+            .map(Project))
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}
+
+/// Outcome of a consistency check.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CheckStatus {
+    /// The identity holds exactly.
+    Ok,
+    /// Off by at most 1 万元: the tail error the disclosure warns of (尾数误差).
+    Rounding,
+    /// Off by more: a transcription error (never loaded; listed for completeness).
+    Mismatch,
+}
+
+impl CheckStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Ok => "OK",
+            CheckStatus::Rounding => "ROUNDING",
+            CheckStatus::Mismatch => "MISMATCH",
+        }
+    }
+}
+
+/// An identity the disclosure should satisfy, computed when it was loaded. Printed figures
+/// are never corrected; the difference is reported.
+pub struct Check(pub consistency_check::Model);
+
+impl Check {
+    pub fn has_status(&self, status: Option<CheckStatus>) -> bool {
+        status.is_none_or(|s| s.as_str() == self.0.status)
+    }
+}
+
+#[Object]
+impl Check {
+    /// Stable key (`tree.table-8.ECONOMIC.302.total`).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    /// What is checked, in words.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The printed figure (万元).
+    async fn expected(&self) -> Decimal {
+        from_units(self.0.expected)
+    }
+    /// What the parts add up to, or the other table's figure (万元).
+    async fn actual(&self) -> Decimal {
+        from_units(self.0.actual)
+    }
+    /// `actual − expected` (万元).
+    async fn difference(&self) -> Decimal {
+        from_units(self.0.difference)
+    }
+    /// The outcome.
+    async fn status(&self) -> CheckStatus {
+        match self.0.status.as_str() {
+            "OK" => CheckStatus::Ok,
+            "ROUNDING" => CheckStatus::Rounding,
+            _ => CheckStatus::Mismatch,
+        }
+    }
+}
+
+/// A statement of the disclosure that is not a figure (notes under tables, explanations).
+pub struct Statement(pub note::Model);
+
+#[Object]
+impl Statement {
+    /// The statement as printed.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}

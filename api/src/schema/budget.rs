@@ -1,0 +1,229 @@
+//! A department's budget for one fiscal year: totals, trees, projects, 三公, performance, checks.
+
+use super::accountability::{Check, CheckStatus, Goal, GoalKind, Indicator, Statement, Task};
+use super::classification::Scheme;
+use super::common::{MoneyUnit, Source};
+use super::department::Department;
+use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure};
+use super::lines::{BudgetLine, select, trees};
+use super::projects::ProjectBudget;
+use super::reference::FiscalYear;
+use super::relay::global_id;
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, ID, Object};
+use entity::department;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A department's budget for one fiscal year.
+#[derive(Clone)]
+pub struct Budget {
+    pub department: department::Model,
+    pub year: i32,
+}
+
+impl Budget {
+    fn key(&self) -> DeptYear {
+        (self.department.id, self.year)
+    }
+
+    async fn many<G: Group<Key = DeptYear>>(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Arc<Vec<<G::Entity as sea_orm::EntityTrait>::Model>>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<G>::new(self.key()))
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Budget {
+    /// Opaque global id (Relay `Node`).
+    pub async fn id(&self) -> ID {
+        global_id("Budget", &format!("{}:{}", self.department.code, self.year))
+    }
+    /// The fiscal year.
+    async fn fiscal_year(&self) -> FiscalYear {
+        FiscalYear { year: self.year }
+    }
+    /// The department.
+    async fn department(&self) -> Department {
+        Department(self.department.clone())
+    }
+    /// The unit every money amount is in unless asked otherwise: `万元` (10,000 CNY).
+    async fn unit(&self) -> &'static str {
+        WAN_YUAN
+    }
+    /// Currency (ISO 4217): `CNY`.
+    async fn currency(&self) -> &'static str {
+        "CNY"
+    }
+    /// Total budget revenue (部门预算收入); null if not stated for this year.
+    async fn revenue_total(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Result<Option<Decimal>> {
+        Ok(figure(
+            &self.many::<HeadlinesOf>(ctx).await?,
+            &["revenue_total", "revenue_grand_total"],
+            unit,
+        ))
+    }
+    /// Total budget expenditure (部门预算支出); null if not stated for this year.
+    async fn expenditure_total(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Result<Option<Decimal>> {
+        Ok(figure(
+            &self.many::<HeadlinesOf>(ctx).await?,
+            &["expenditure_total", "expenditure_grand_total"],
+            unit,
+        ))
+    }
+    /// Named figures from the text and tables, in a stable order.
+    async fn headlines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these keys.")] keys: Option<Vec<String>>,
+    ) -> Result<Vec<Figure>> {
+        let rows = self.many::<HeadlinesOf>(ctx).await?;
+        Ok(rows
+            .iter()
+            .filter(|h| keys.as_ref().is_none_or(|k| k.contains(&h.key)))
+            .cloned()
+            .map(Figure)
+            .collect())
+    }
+    /// Budget lines of a classification scheme as trees of any depth: the roots (类), each
+    /// with `children`. Every node carries the table it is printed in.
+    async fn lines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The classification scheme.")] scheme: Scheme,
+        #[graphql(desc = "Start the trees at this depth (1 = 类, 2 = 款, 3 = 项).")]
+        from_level: Option<i32>,
+        #[graphql(desc = "Return only the subtree of this code.")] code: Option<String>,
+    ) -> Result<Vec<BudgetLine>> {
+        Ok(select(
+            trees(ctx, self.key(), scheme).await?,
+            from_level,
+            code.as_deref(),
+        ))
+    }
+    /// Projects (项目支出) with sub-items and performance goals, in printed order.
+    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<ProjectBudget>> {
+        Ok(self
+            .many::<ProjectsOf>(ctx)
+            .await?
+            .iter()
+            .cloned()
+            .map(ProjectBudget)
+            .collect())
+    }
+    /// Government procurement summary; null if the year states none.
+    async fn procurement(&self, ctx: &Context<'_>) -> Result<Option<Procurement>> {
+        Ok(Procurement::from_figures(
+            &self.many::<HeadlinesOf>(ctx).await?,
+        ))
+    }
+    /// 三公 (three public expenses) items, total first.
+    async fn three_public_expenses(&self, ctx: &Context<'_>) -> Result<Vec<ThreePublicExpense>> {
+        Ok(self
+            .many::<ThreePublicOf>(ctx)
+            .await?
+            .iter()
+            .cloned()
+            .map(ThreePublicExpense)
+            .collect())
+    }
+    /// Performance indicators (表12), in printed order.
+    async fn performance_indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this 一级指标 (e.g. 产出).")] category: Option<String>,
+        #[graphql(desc = "Only this 二级指标 (e.g. 数量).")] subcategory: Option<String>,
+    ) -> Result<Vec<Indicator>> {
+        let rows = self.many::<IndicatorsOf>(ctx).await?;
+        Ok(rows
+            .iter()
+            .filter(|i| category.as_ref().is_none_or(|c| &i.category == c))
+            .filter(|i| subcategory.as_ref().is_none_or(|s| &i.subcategory == s))
+            .cloned()
+            .map(Indicator)
+            .collect())
+    }
+    /// Annual goals: work goals (第一部分) and overall performance goals (表12).
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this kind.")] kind: Option<GoalKind>,
+    ) -> Result<Vec<Goal>> {
+        let rows = self.many::<GoalsOf>(ctx).await?;
+        Ok(rows
+            .iter()
+            .cloned()
+            .map(Goal)
+            .filter(|g| {
+                kind.is_none_or(|k| (k == GoalKind::Performance) == (g.0.kind == "PERFORMANCE"))
+            })
+            .collect())
+    }
+    /// Annual tasks with their funding (表12 年度主要任务).
+    async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        Ok(self
+            .many::<TasksOf>(ctx)
+            .await?
+            .iter()
+            .cloned()
+            .map(Task)
+            .collect())
+    }
+    /// Consistency checks computed at load, in a stable order.
+    async fn checks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only checks with this outcome.")] status: Option<CheckStatus>,
+    ) -> Result<Vec<Check>> {
+        Ok(self
+            .many::<ChecksOf>(ctx)
+            .await?
+            .iter()
+            .cloned()
+            .map(Check)
+            .filter(|c| c.has_status(status))
+            .collect())
+    }
+    /// Statements of the disclosure that carry no figure (notes, explanations).
+    async fn statements(&self, ctx: &Context<'_>) -> Result<Vec<Statement>> {
+        Ok(self
+            .many::<NotesOf>(ctx)
+            .await?
+            .iter()
+            .cloned()
+            .map(Statement)
+            .collect())
+    }
+    /// The tables the year's rows are printed in, including tables printed empty (表10, 表11).
+    async fn tables(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        let ids: BTreeSet<i32> = self
+            .many::<LinesOf>(ctx)
+            .await?
+            .iter()
+            .map(|l| l.source_id)
+            .collect();
+        let sources = ctx
+            .data_unchecked::<Loaders>()
+            .load_many(ids.into_iter().map(One::<SourceById>::new))
+            .await?;
+        let mut sources: Vec<_> = sources.into_values().collect();
+        sources.sort_by_key(|s| (s.table_number, s.id));
+        Ok(sources.into_iter().map(Source).collect())
+    }
+}

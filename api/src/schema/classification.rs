@@ -1,0 +1,242 @@
+//! Classification schemes (functional, economic, revenue) and their nodes.
+
+use super::common::{MoneyUnit, Source, money, source};
+use super::department::Department;
+use super::lines::merge;
+use super::relay::global_id;
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, Enum, ID, Object};
+use entity::classification_node;
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::BTreeMap;
+
+/// A classification scheme.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// 支出功能分类: what the money is for (类 3 digits → 款 5 → 项 7).
+    Functional,
+    /// 支出经济分类: what the money is spent on (类 3 digits → 款 5).
+    Economic,
+    /// Revenue sources (政府预算拨款 → 一般公共预算拨款 → …). The disclosure prints no codes for
+    /// these; the dataset assigns them (see seed/data/FORMAT.md).
+    Revenue,
+}
+
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Functional => "FUNCTIONAL",
+            Scheme::Economic => "ECONOMIC",
+            Scheme::Revenue => "REVENUE",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Scheme> {
+        match text {
+            "FUNCTIONAL" => Some(Scheme::Functional),
+            "ECONOMIC" => Some(Scheme::Economic),
+            "REVENUE" => Some(Scheme::Revenue),
+            _ => None,
+        }
+    }
+}
+
+/// A node of a classification scheme.
+#[derive(Clone)]
+pub struct ClassificationNode(pub classification_node::Model);
+
+#[Object]
+impl ClassificationNode {
+    /// Opaque global id (Relay `Node`).
+    pub async fn id(&self) -> ID {
+        global_id(
+            "ClassificationNode",
+            &format!("{}:{}", self.0.scheme, self.0.code),
+        )
+    }
+    /// The scheme.
+    async fn scheme(&self) -> Option<Scheme> {
+        Scheme::parse(&self.0.scheme)
+    }
+    /// Code (`20137`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Chinese name as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Depth: 1 = 类, 2 = 款, 3 = 项.
+    async fn level(&self) -> i32 {
+        self.0.level
+    }
+    /// The parent node; null for a root.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<ClassificationNode>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(One::<NodeById>::new(id))
+            .await?
+            .map(ClassificationNode))
+    }
+    /// Child nodes, by code.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationNode>> {
+        let kids = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<ChildrenOf>::new(self.0.id))
+            .await?;
+        Ok(kids
+            .map(|k| k.iter().cloned().map(ClassificationNode).collect())
+            .unwrap_or_default())
+    }
+    /// Ancestors from the root down to the parent.
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationNode>> {
+        let loader = ctx.data_unchecked::<Loaders>();
+        let mut chain = Vec::new();
+        let mut next = self.0.parent_id;
+        // Depth is bounded by the scheme (three levels), so this is at most a few batched loads.
+        while let Some(id) = next {
+            let Some(node) = loader.load_one(One::<NodeById>::new(id)).await? else {
+                break;
+            };
+            next = node.parent_id;
+            chain.push(ClassificationNode(node));
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+    /// The node's amounts across departments and years: one point per department-year, ordered
+    /// by department code then year, ready to plot.
+    async fn amounts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this department (code).")] department: Option<String>,
+    ) -> Result<Vec<NodeAmount>> {
+        let loader = ctx.data_unchecked::<Loaders>();
+        let lines = loader
+            .load_one(Many::<LinesOfNode>::new(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let scheme = Scheme::parse(&self.0.scheme).unwrap_or(Scheme::Functional);
+        let mut by_dept_year: BTreeMap<(i32, i32), Vec<entity::budget_line::Model>> =
+            BTreeMap::new();
+        for line in lines.iter() {
+            by_dept_year
+                .entry((line.department_id, line.year))
+                .or_default()
+                .push(line.clone());
+        }
+        let departments = loader
+            .load_many(by_dept_year.keys().map(|k| One::<DepartmentById>::new(k.0)))
+            .await?;
+        let mut points: Vec<NodeAmount> = by_dept_year
+            .into_iter()
+            .filter_map(|((dept, _), rows)| {
+                let department = departments.get(&One::new(dept))?.clone();
+                let line = merge(&rows, scheme).into_iter().next()?;
+                Some(NodeAmount { department, line })
+            })
+            .filter(|p| {
+                department
+                    .as_ref()
+                    .is_none_or(|code| &p.department.code == code)
+            })
+            .collect();
+        points.sort_by(|a, b| {
+            (&a.department.code, a.line.year).cmp(&(&b.department.code, b.line.year))
+        });
+        Ok(points)
+    }
+}
+
+/// One department-year's amounts for a classification node.
+pub struct NodeAmount {
+    department: entity::department::Model,
+    line: entity::budget_line::Model,
+}
+
+#[Object]
+impl NodeAmount {
+    /// The department.
+    async fn department(&self) -> Department {
+        Department(self.department.clone())
+    }
+    /// The fiscal year.
+    async fn year(&self) -> i32 {
+        self.line.year
+    }
+    /// Total in `unit`; null if not printed.
+    async fn amount(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.line.total, unit)
+    }
+    /// Basic expenditure; null if not printed.
+    async fn basic(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.line.basic, unit)
+    }
+    /// Project expenditure; null if not printed.
+    async fn project(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.line.project, unit)
+    }
+    /// The table the figure is printed in.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.line.source_id).await
+    }
+}
+
+/// Classification queries.
+#[derive(Default)]
+pub struct ClassificationQuery;
+
+#[Object]
+impl ClassificationQuery {
+    /// Nodes of a scheme: the roots, or every node at `level`.
+    async fn classification(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The scheme.")] scheme: Scheme,
+        #[graphql(desc = "Only nodes at this depth (1 = 类); default: the roots.")] level: Option<
+            i32,
+        >,
+    ) -> Result<Vec<ClassificationNode>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let rows = classification_node::Entity::find()
+            .filter(classification_node::Column::Scheme.eq(scheme.as_str()))
+            .filter(classification_node::Column::Level.eq(level.unwrap_or(1)))
+            .order_by_asc(classification_node::Column::Code)
+            .all(db)
+            .await?;
+        Ok(rows.into_iter().map(ClassificationNode).collect())
+    }
+
+    /// A node by scheme and code; null if there is none.
+    async fn classification_node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The scheme.")] scheme: Scheme,
+        #[graphql(desc = "The code, e.g. `2013799`.")] code: String,
+    ) -> Result<Option<ClassificationNode>> {
+        let key = (scheme.as_str().to_owned(), code);
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(One::<NodeByCode>::new(key))
+            .await?
+            .map(ClassificationNode))
+    }
+}

@@ -1,0 +1,155 @@
+//! Types shared by every part of the schema: money units, sources, year-over-year changes.
+
+use crate::error::{ApiError, Result};
+use crate::loaders::{Loaders, One, SourceById};
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use rust_decimal::{Decimal, RoundingStrategy};
+use seed::fixed::from_units;
+
+/// The unit in which a money amount is returned.
+#[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum MoneyUnit {
+    /// 万元: ten thousand yuan, the unit the disclosure prints (default).
+    #[default]
+    WanYuan,
+    /// 元: yuan (amount × 10,000).
+    Yuan,
+}
+
+/// Converts a stored amount (1/10000 万元) to the requested unit.
+pub fn money(units: Option<i64>, unit: MoneyUnit) -> Option<Decimal> {
+    let value = from_units(units?);
+    Some(match unit {
+        MoneyUnit::WanYuan => value,
+        MoneyUnit::Yuan => (value * Decimal::from(10_000)).normalize(),
+    })
+}
+
+/// How a figure is known.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// Printed in the disclosure.
+    Printed,
+    /// A prior-year figure the disclosure states only as a comparison ("比 2022 年增加 9,545 万元");
+    /// computed as the current figure minus the stated change.
+    DerivedFromComparison,
+}
+
+impl Basis {
+    pub fn parse(text: &str) -> Basis {
+        if text == "DERIVED_FROM_COMPARISON" {
+            Basis::DerivedFromComparison
+        } else {
+            Basis::Printed
+        }
+    }
+}
+
+/// Where a figure comes from: a numbered table or a narrative part of the disclosure.
+pub struct Source(pub entity::source::Model);
+
+#[Object]
+impl Source {
+    /// Stable key within its dataset (`table-3`, `text-part2`).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    /// Table number (表N), for tables.
+    async fn table_number(&self) -> Option<i32> {
+        self.0.table_number
+    }
+    /// Title as printed (支出总表, 部门预算收支总体情况).
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Narrative part (第二部分), for text.
+    async fn section(&self) -> Option<&str> {
+        self.0.section.as_deref()
+    }
+    /// A short citation: `表3 支出总表` or `第二部分 部门预算收支总体情况`.
+    async fn citation(&self) -> String {
+        match (self.0.table_number, &self.0.section) {
+            (Some(n), _) => format!("表{n} {}", self.0.title),
+            (None, Some(section)) => format!("{section} {}", self.0.title),
+            (None, None) => self.0.title.clone(),
+        }
+    }
+    /// True for a table the disclosure prints without data (本表本年无发生额).
+    async fn is_empty(&self) -> bool {
+        self.0.empty
+    }
+}
+
+/// Loads a source by id.
+pub async fn source(ctx: &Context<'_>, id: i32) -> Result<Option<Source>> {
+    let loader = ctx.data_unchecked::<Loaders>();
+    Ok(loader
+        .load_one(One::<SourceById>::new(id))
+        .await?
+        .map(Source))
+}
+
+/// The comparison of an amount with the same item in another year.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Change {
+    /// The year compared against.
+    pub base_year: i32,
+    /// The amount in the base year (万元); null when the base year does not report the item.
+    pub base: Option<Decimal>,
+    /// The amount in this item's year (万元).
+    pub current: Option<Decimal>,
+    /// `current − base`; null when either is null.
+    pub difference: Option<Decimal>,
+    /// `difference / base × 100`, rounded to 2 places; null when the base is null or 0.
+    pub percent: Option<Decimal>,
+    /// The percent change as the disclosure states it (kept beside the computed one; e.g.
+    /// 培训支出 −5 on 9 is printed −55.5 while the computed percent is −55.56). Only stated
+    /// against the previous year; null otherwise.
+    pub stated_percent: Option<Decimal>,
+    /// The change amount as the disclosure states it (万元), when stated against `baseYear`.
+    pub stated_difference: Option<Decimal>,
+}
+
+impl Change {
+    /// Builds a comparison from stored units. `stated` are (change, percent) stated against
+    /// the year before `year`.
+    pub fn new(
+        base_year: i32,
+        year: i32,
+        base: Option<i64>,
+        current: Option<i64>,
+        stated: (Option<i64>, Option<i64>),
+    ) -> Change {
+        let base = base.map(from_units);
+        let current = current.map(from_units);
+        let difference = base.zip(current).map(|(b, c)| c - b);
+        let percent = base.zip(difference).and_then(|(b, d)| {
+            (!b.is_zero()).then(|| {
+                (d / b * Decimal::ONE_HUNDRED)
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+                    .normalize()
+            })
+        });
+        let against_previous = base_year == year - 1;
+        Change {
+            base_year,
+            base,
+            current,
+            difference,
+            percent,
+            stated_percent: stated.1.filter(|_| against_previous).map(from_units),
+            stated_difference: stated.0.filter(|_| against_previous).map(from_units),
+        }
+    }
+}
+
+/// Checks a year argument.
+pub fn check_year(year: i32) -> Result<()> {
+    if (1900..=2200).contains(&year) {
+        Ok(())
+    } else {
+        Err(ApiError::BadUserInput(format!(
+            "year {year} is out of range (1900–2200)"
+        )))
+    }
+}

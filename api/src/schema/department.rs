@@ -1,0 +1,319 @@
+//! Departments and their units: the catalogue, profiles (duties, divisions, staffing).
+
+use super::budget::Budget;
+use super::common::{Source, check_year, source};
+use super::relay::{Page, Window, global_id};
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, Enum, ID, Object};
+use entity::{department, department_profile, division, staffing};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::{
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// A budget department, or a unit that belongs to one.
+#[derive(Clone)]
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    /// Opaque global id (Relay `Node`).
+    pub async fn id(&self) -> ID {
+        global_id("Department", &self.0.code)
+    }
+    /// Stable code (`pingshan-gsdmb`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Chinese name as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Whether the unit keeps its own accounts; null where the disclosure does not say.
+    async fn independent_accounting(&self) -> Option<bool> {
+        self.0.independent_accounting
+    }
+    /// The department this unit belongs to; null for a top-level department.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(One::<DepartmentById>::new(id))
+            .await?
+            .map(Department))
+    }
+    /// Units that belong to this department.
+    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
+        let units = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<UnitsOf>::new(self.0.id))
+            .await?;
+        Ok(units
+            .map(|u| u.iter().cloned().map(Department).collect())
+            .unwrap_or_default())
+    }
+    /// Duties, internal divisions and staffing stated for a year; null if none are stated.
+    async fn profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Fiscal year, e.g. 2023.")] year: i32,
+    ) -> Result<Option<Profile>> {
+        check_year(year)?;
+        let key = (self.0.id, year);
+        let loader = ctx.data_unchecked::<Loaders>();
+        let (profile, divisions, staffing) = futures_join(
+            loader.load_one(Many::<ProfileOf>::new(key)),
+            loader.load_one(Many::<DivisionsOf>::new(key)),
+            loader.load_one(Many::<StaffingOf>::new(key)),
+        )
+        .await;
+        let (profile, divisions, staffing) = (profile?, divisions?, staffing?);
+        let profile = Profile {
+            year,
+            profile: profile.and_then(|p| p.first().cloned()),
+            divisions: divisions.map(|d| d.to_vec()).unwrap_or_default(),
+            staffing: staffing.map(|s| s.to_vec()).unwrap_or_default(),
+        };
+        let empty = profile.profile.is_none()
+            && profile.divisions.is_empty()
+            && profile.staffing.is_empty();
+        Ok((!empty).then_some(profile))
+    }
+    /// The budget for one fiscal year; null if the department has no figures for it.
+    async fn budget(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Fiscal year, e.g. 2023.")] year: i32,
+    ) -> Result<Option<Budget>> {
+        check_year(year)?;
+        let years = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(YearsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(years.contains(&year).then(|| Budget {
+            department: self.0.clone(),
+            year,
+        }))
+    }
+    /// Budgets for every fiscal year with figures, ascending by year. Earlier years may hold
+    /// only what a later disclosure states as comparisons.
+    async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<Budget>> {
+        let years = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(YearsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(years
+            .iter()
+            .map(|&year| Budget {
+                department: self.0.clone(),
+                year,
+            })
+            .collect())
+    }
+}
+
+/// Runs three loads concurrently so the DataLoader batches them into one round.
+async fn futures_join<A, B, C>(
+    a: impl Future<Output = A>,
+    b: impl Future<Output = B>,
+    c: impl Future<Output = C>,
+) -> (A, B, C) {
+    tokio::join!(a, b, c)
+}
+
+/// What a department states about itself for a year.
+pub struct Profile {
+    year: i32,
+    profile: Option<department_profile::Model>,
+    divisions: Vec<division::Model>,
+    staffing: Vec<staffing::Model>,
+}
+
+#[Object]
+impl Profile {
+    /// The fiscal year.
+    async fn year(&self) -> i32 {
+        self.year
+    }
+    /// Duties (部门职责) as printed; null where not stated for this unit.
+    async fn duties(&self) -> Option<&str> {
+        self.profile.as_ref()?.duties.as_deref()
+    }
+    /// Internal divisions (内设机构), in printed order.
+    async fn divisions(&self) -> Vec<Division> {
+        self.divisions.iter().cloned().map(Division).collect()
+    }
+    /// Staffing; `scope` picks the unit alone or the whole department.
+    async fn staffing(
+        &self,
+        #[graphql(desc = "Only this scope.")] scope: Option<StaffingScope>,
+    ) -> Vec<Staffing> {
+        self.staffing
+            .iter()
+            .filter(|s| scope.is_none_or(|sc| sc.as_str() == s.scope))
+            .cloned()
+            .map(Staffing)
+            .collect()
+    }
+    /// Where the profile is stated.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        match &self.profile {
+            Some(p) => source(ctx, p.source_id).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// An internal division of a unit.
+pub struct Division(division::Model);
+
+#[Object]
+impl Division {
+    /// Chinese name as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+}
+
+/// Which staff a staffing row counts.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StaffingScope {
+    /// The whole department as the disclosure states it (the unit and its subordinate units).
+    Consolidated,
+    /// This unit alone.
+    Own,
+}
+
+impl StaffingScope {
+    fn as_str(self) -> &'static str {
+        match self {
+            StaffingScope::Consolidated => "CONSOLIDATED",
+            StaffingScope::Own => "OWN",
+        }
+    }
+}
+
+/// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
+pub struct Staffing(staffing::Model);
+
+#[Object]
+impl Staffing {
+    /// Which staff the row counts.
+    async fn scope(&self) -> StaffingScope {
+        if self.0.scope == "OWN" {
+            StaffingScope::Own
+        } else {
+            StaffingScope::Consolidated
+        }
+    }
+    /// Administrative establishment (行政编制).
+    async fn admin_establishment(&self) -> Option<i32> {
+        self.0.admin_establishment
+    }
+    /// Administrative staff in post (实有在编).
+    async fn admin_actual(&self) -> Option<i32> {
+        self.0.admin_actual
+    }
+    /// Institutional establishment (事业编制).
+    async fn institutional_establishment(&self) -> Option<i32> {
+        self.0.institutional_establishment
+    }
+    /// Institutional staff in post.
+    async fn institutional_actual(&self) -> Option<i32> {
+        self.0.institutional_actual
+    }
+    /// Retired before 1949-rule retirement (离休).
+    async fn retired_lixiu(&self) -> Option<i32> {
+        self.0.retired_lixiu
+    }
+    /// Retired (退休).
+    async fn retired_tuixiu(&self) -> Option<i32> {
+        self.0.retired_tuixiu
+    }
+    /// Qualification as printed (e.g. 含老工勤: includes veteran service workers).
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// Where it is stated.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}
+
+/// Department queries.
+#[derive(Default)]
+pub struct DepartmentQuery;
+
+#[Object]
+impl DepartmentQuery {
+    /// Departments and units, ordered by code, as a Relay connection.
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only departments whose Chinese or English name contains this text (case-insensitive)."
+        )]
+        name: Option<String>,
+        #[graphql(desc = "Page size from the start (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Result<Page<Department>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let mut query = department::Entity::find();
+        if let Some(text) = name.filter(|t| !t.is_empty()) {
+            let pattern = format!(
+                "%{}%",
+                text.to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let lower = |c: department::Column| Expr::expr(Func::lower(Expr::col(c)));
+            query = query.filter(
+                Condition::any()
+                    .add(lower(department::Column::Name).like(pattern.clone()))
+                    .add(lower(department::Column::NameEn).like(pattern)),
+            );
+        }
+        let total = query.clone().count(db).await? as usize;
+        let window = Window::new(total, first, after, last, before)?;
+        let rows = if window.end > window.start {
+            query
+                .order_by_asc(department::Column::Code)
+                .offset(window.start as u64)
+                .limit((window.end - window.start) as u64)
+                .all(db)
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok(window.connection(rows.into_iter().map(Department).collect()))
+    }
+
+    /// A department or unit by code; null if there is none.
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Department code, e.g. `pingshan-gsdmb`.")] code: String,
+    ) -> Result<Option<Department>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(One::<DepartmentByCode>::new(code))
+            .await?
+            .map(Department))
+    }
+}

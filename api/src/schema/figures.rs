@@ -1,0 +1,214 @@
+//! Named figures (headlines), 三公 items and the procurement summary.
+
+use super::common::{Basis, Change, MoneyUnit, Source, money, source};
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, Object, SimpleObject};
+use entity::{headline, three_public};
+use rust_decimal::Decimal;
+use seed::fixed::from_units;
+
+/// The money unit figures are printed in.
+pub const WAN_YUAN: &str = "万元";
+
+/// Picks the same item in another year: a printed figure over one derived from a comparison.
+fn same_item<'a, M>(
+    rows: &'a [M],
+    matches: impl Fn(&M) -> bool,
+    basis: impl Fn(&M) -> &str,
+) -> Option<&'a M> {
+    let mut found: Vec<&M> = rows.iter().filter(|r| matches(r)).collect();
+    found.sort_by_key(|r| basis(r) != "PRINTED");
+    found.into_iter().next()
+}
+
+/// A named figure from the text or a table (total revenue, 机关运行经费, vehicle count, …).
+pub struct Figure(pub headline::Model);
+
+impl Figure {
+    fn is_money(&self) -> bool {
+        self.0.unit == WAN_YUAN
+    }
+}
+
+#[Object]
+impl Figure {
+    /// Stable key (`revenue_total`, `admin_operating_costs`, `vehicles`).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    /// Chinese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// The figure. Money in `unit` (万元 by default); counts (辆, 台（套）, 个, 家) as printed,
+    /// and null when `unit: YUAN` is asked of a count.
+    async fn amount(
+        &self,
+        #[graphql(default, desc = "Unit of the result, for money figures.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        if self.is_money() {
+            money(self.0.amount, unit)
+        } else {
+            (unit == MoneyUnit::WanYuan)
+                .then(|| self.0.amount.map(from_units))
+                .flatten()
+        }
+    }
+    /// The printed unit: `万元` for money, else the count unit (`辆`, `台（套）`, `个`, `家`).
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    /// How the figure is known.
+    async fn basis(&self) -> Basis {
+        Basis::parse(&self.0.basis)
+    }
+    /// Clarification, or the sentence a derived figure comes from.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+    /// Comparison with the same figure in another year.
+    async fn change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year to compare with.")] base_year: i32,
+    ) -> Result<Change> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<HeadlinesOf>::new((self.0.department_id, base_year)))
+            .await?
+            .unwrap_or_default();
+        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis).and_then(|r| r.amount);
+        Ok(Change::new(
+            base_year,
+            self.0.year,
+            base,
+            self.0.amount,
+            (self.0.stated_change, self.0.stated_percent),
+        ))
+    }
+}
+
+/// A 三公 item (因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 and its parts, 表9).
+pub struct ThreePublicExpense(pub three_public::Model);
+
+#[Object]
+impl ThreePublicExpense {
+    /// Stable key (`total`, `overseas_travel`, `official_reception`, `official_vehicles`,
+    /// `vehicle_purchase`, `vehicle_operation`).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    /// Key of the item this is part of; null for the total.
+    async fn parent_key(&self) -> Option<&str> {
+        self.0.parent_key.as_deref()
+    }
+    /// Chinese name as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Amount in `unit`.
+    async fn amount(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.0.amount, unit)
+    }
+    /// How the figure is known.
+    async fn basis(&self) -> Basis {
+        Basis::parse(&self.0.basis)
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+    /// Comparison with the same item in another year.
+    async fn change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year to compare with.")] base_year: i32,
+    ) -> Result<Change> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<ThreePublicOf>::new((
+                self.0.department_id,
+                base_year,
+            )))
+            .await?
+            .unwrap_or_default();
+        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis).and_then(|r| r.amount);
+        Ok(Change::new(
+            base_year,
+            self.0.year,
+            base,
+            self.0.amount,
+            (self.0.stated_change, self.0.stated_percent),
+        ))
+    }
+}
+
+/// Government procurement in the budget (第四部分 and 表3), in 万元.
+#[derive(SimpleObject)]
+pub struct Procurement {
+    /// Total procurement (政府采购预算).
+    pub total: Option<Decimal>,
+    /// Goods (货物采购).
+    pub goods: Option<Decimal>,
+    /// Works (工程采购).
+    pub works: Option<Decimal>,
+    /// Services (服务采购).
+    pub services: Option<Decimal>,
+    /// Reserved for small and medium-sized enterprises (面向中小企业).
+    pub sme_reserved: Option<Decimal>,
+    /// Reserved for small and micro enterprises (面向小型、微型企业).
+    pub small_micro_reserved: Option<Decimal>,
+}
+
+impl Procurement {
+    /// Builds the summary from a department-year's figures; `None` if none is stated.
+    pub fn from_figures(rows: &[headline::Model]) -> Option<Procurement> {
+        let get = |key: &str| {
+            rows.iter()
+                .find(|r| r.key == key)
+                .and_then(|r| money(r.amount, MoneyUnit::WanYuan))
+        };
+        let p = Procurement {
+            total: get("procurement_total"),
+            goods: get("procurement_goods"),
+            works: get("procurement_works"),
+            services: get("procurement_services"),
+            sme_reserved: get("procurement_sme_reserved"),
+            small_micro_reserved: get("procurement_small_micro_reserved"),
+        };
+        let any = [
+            p.total,
+            p.goods,
+            p.works,
+            p.services,
+            p.sme_reserved,
+            p.small_micro_reserved,
+        ]
+        .iter()
+        .any(Option::is_some);
+        any.then_some(p)
+    }
+}
+
+/// Figure value in 万元 for a key, for totals on `Budget`.
+pub fn figure(rows: &[headline::Model], keys: &[&str], unit: MoneyUnit) -> Option<Decimal> {
+    keys.iter()
+        .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
+        .and_then(|r| money(r.amount, unit))
+}

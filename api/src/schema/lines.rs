@@ -1,0 +1,240 @@
+//! Budget lines as trees: the printed rows of every table for a department-year, merged per
+//! classification node and assembled by the node hierarchy.
+
+use super::classification::{ClassificationNode, Scheme};
+use super::common::{Change, MoneyUnit, Source, money, source};
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, Object};
+use entity::{budget_line, classification_node};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Number of printed amount columns of a row.
+fn printed_columns(l: &budget_line::Model) -> usize {
+    [
+        l.total,
+        l.basic,
+        l.project,
+        l.procurement,
+        l.sme_reserved,
+        l.small_micro_reserved,
+    ]
+    .iter()
+    .filter(|v| v.is_some())
+    .count()
+}
+
+/// One row per node of `scheme`: where several tables print the same node, the row with the
+/// most printed columns wins (表3 over 表7 over 表1), ties going to the earliest-loaded table.
+pub fn merge(lines: &[budget_line::Model], scheme: Scheme) -> Vec<budget_line::Model> {
+    let mut best: HashMap<i32, &budget_line::Model> = HashMap::new();
+    for line in lines.iter().filter(|l| l.scheme == scheme.as_str()) {
+        let Some(node) = line.node_id else { continue };
+        let better = match best.get(&node) {
+            None => true,
+            Some(b) => {
+                (printed_columns(line), std::cmp::Reverse(line.source_id))
+                    > (printed_columns(b), std::cmp::Reverse(b.source_id))
+            }
+        };
+        if better {
+            best.insert(node, line);
+        }
+    }
+    let mut merged: Vec<budget_line::Model> = best.into_values().cloned().collect();
+    merged.sort_by_key(|l| (l.source_id, l.position));
+    merged
+}
+
+/// A budget line: one classification node's amounts for a department-year, with its
+/// sub-lines.
+#[derive(Clone)]
+pub struct BudgetLine {
+    pub line: budget_line::Model,
+    pub node: classification_node::Model,
+    pub children: Vec<BudgetLine>,
+}
+
+/// Loads the merged lines of a department-year for a scheme and assembles them as trees.
+pub async fn trees(ctx: &Context<'_>, key: DeptYear, scheme: Scheme) -> Result<Vec<BudgetLine>> {
+    let loader = ctx.data_unchecked::<Loaders>();
+    let lines: Arc<Vec<budget_line::Model>> = loader
+        .load_one(Many::<LinesOf>::new(key))
+        .await?
+        .unwrap_or_default();
+    let merged = merge(&lines, scheme);
+    let nodes = loader
+        .load_many(
+            merged
+                .iter()
+                .filter_map(|l| l.node_id)
+                .map(One::<NodeById>::new),
+        )
+        .await?;
+    let nodes: HashMap<i32, classification_node::Model> =
+        nodes.into_values().map(|n| (n.id, n)).collect();
+    Ok(assemble(merged, &nodes))
+}
+
+fn assemble(
+    lines: Vec<budget_line::Model>,
+    nodes: &HashMap<i32, classification_node::Model>,
+) -> Vec<BudgetLine> {
+    let present: std::collections::HashSet<i32> = lines.iter().filter_map(|l| l.node_id).collect();
+    let mut by_parent: HashMap<Option<i32>, Vec<BudgetLine>> = HashMap::new();
+    for line in lines {
+        let Some(node) = line.node_id.and_then(|id| nodes.get(&id)).cloned() else {
+            continue;
+        };
+        // A node whose parent has no row in this table is shown as a root.
+        let parent = node.parent_id.filter(|p| present.contains(p));
+        by_parent.entry(parent).or_default().push(BudgetLine {
+            line,
+            node,
+            children: Vec::new(),
+        });
+    }
+    fn attach(
+        mut line: BudgetLine,
+        by_parent: &mut HashMap<Option<i32>, Vec<BudgetLine>>,
+    ) -> BudgetLine {
+        let kids = by_parent.remove(&Some(line.node.id)).unwrap_or_default();
+        line.children = kids.into_iter().map(|k| attach(k, by_parent)).collect();
+        line.children.sort_by(|a, b| a.node.code.cmp(&b.node.code));
+        line
+    }
+    let mut roots: Vec<BudgetLine> = by_parent
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| attach(r, &mut by_parent))
+        .collect();
+    roots.sort_by(|a, b| a.node.code.cmp(&b.node.code));
+    roots
+}
+
+/// Narrows trees to the subtree of `code`, or to the lines at `level` (with their subtrees).
+pub fn select(roots: Vec<BudgetLine>, level: Option<i32>, code: Option<&str>) -> Vec<BudgetLine> {
+    fn walk(lines: Vec<BudgetLine>, keep: &dyn Fn(&BudgetLine) -> bool, out: &mut Vec<BudgetLine>) {
+        for line in lines {
+            if keep(&line) {
+                out.push(line);
+            } else {
+                walk(line.children, keep, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    match (code, level) {
+        (Some(code), _) => walk(roots, &|l| l.node.code == code, &mut out),
+        (None, Some(level)) => walk(roots, &|l| l.node.level >= level, &mut out),
+        (None, None) => out = roots,
+    }
+    out
+}
+
+#[Object]
+impl BudgetLine {
+    /// Classification code (`2013799`).
+    async fn code(&self) -> &str {
+        &self.node.code
+    }
+    /// Chinese name of the classification node.
+    async fn name(&self) -> &str {
+        &self.node.name
+    }
+    /// English name of the classification node.
+    async fn name_en(&self) -> &str {
+        &self.node.name_en
+    }
+    /// Depth in the classification (1 = 类).
+    async fn level(&self) -> i32 {
+        self.node.level
+    }
+    /// The row label as printed in the source table (with its ordinal, e.g. `一、一般公共服务支出`).
+    async fn label(&self) -> &str {
+        &self.line.label
+    }
+    /// Total (支出总计 / 收入) in `unit`; null if the table does not print it.
+    async fn amount(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<rust_decimal::Decimal> {
+        money(self.line.total, unit)
+    }
+    /// Basic expenditure (基本支出); null if the table does not print it.
+    async fn basic(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<rust_decimal::Decimal> {
+        money(self.line.basic, unit)
+    }
+    /// Project expenditure (项目支出); null if the table does not print it.
+    async fn project(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<rust_decimal::Decimal> {
+        money(self.line.project, unit)
+    }
+    /// Government procurement (政府采购项目, 表3); null if not printed.
+    async fn procurement(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<rust_decimal::Decimal> {
+        money(self.line.procurement, unit)
+    }
+    /// Procurement reserved for small and medium-sized enterprises; null if not printed.
+    async fn sme_reserved(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<rust_decimal::Decimal> {
+        money(self.line.sme_reserved, unit)
+    }
+    /// Procurement reserved for small and micro enterprises; null if not printed.
+    async fn small_micro_reserved(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<rust_decimal::Decimal> {
+        money(self.line.small_micro_reserved, unit)
+    }
+    /// Sub-lines (the next level of the classification), by code.
+    async fn children(&self) -> &[BudgetLine] {
+        &self.children
+    }
+    /// The classification node.
+    async fn node(&self) -> ClassificationNode {
+        ClassificationNode(self.node.clone())
+    }
+    /// The table this row is printed in.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.line.source_id).await
+    }
+    /// The total compared with the same node in another year (万元).
+    async fn change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year to compare with.")] base_year: i32,
+    ) -> Result<Change> {
+        let lines = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<LinesOf>::new((self.line.department_id, base_year)))
+            .await?
+            .unwrap_or_default();
+        let scheme = Scheme::parse(&self.line.scheme);
+        let base = scheme
+            .and_then(|s| {
+                merge(&lines, s)
+                    .into_iter()
+                    .find(|l| l.node_id == self.line.node_id)
+            })
+            .and_then(|l| l.total);
+        Ok(Change::new(
+            base_year,
+            self.line.year,
+            base,
+            self.line.total,
+            (None, None),
+        ))
+    }
+}

@@ -1,0 +1,178 @@
+//! Projects: stable across years, with each year's budget, sub-items and performance goals.
+
+use super::common::{Basis, Change, MoneyUnit, Source, money, source};
+use super::relay::global_id;
+use crate::error::Result;
+use crate::loaders::*;
+use async_graphql::{Context, ID, Object};
+use entity::{project, project_budget, subproject};
+use rust_decimal::Decimal;
+
+/// A project, identified by a key that is stable across years.
+#[derive(Clone)]
+pub struct Project(pub project::Model);
+
+#[Object]
+impl Project {
+    /// Opaque global id (Relay `Node`).
+    pub async fn id(&self) -> ID {
+        global_id("Project", &self.0.key)
+    }
+    /// Stable key (`government-investment`).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    /// Chinese name (without a year: 政府投资项目).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// The project's budget in every department-year, ascending by year.
+    async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<ProjectBudget>> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<BudgetsOfProject>::new(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.iter().cloned().map(ProjectBudget).collect())
+    }
+}
+
+/// A project's budget for a department-year.
+pub struct ProjectBudget(pub project_budget::Model);
+
+impl ProjectBudget {
+    async fn project(&self, ctx: &Context<'_>) -> Result<Option<project::Model>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .load_one(One::<ProjectById>::new(self.0.project_id))
+            .await?)
+    }
+}
+
+#[Object]
+impl ProjectBudget {
+    /// The project's stable key.
+    async fn key(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.project(ctx).await?.map(|p| p.key))
+    }
+    /// The project's name as printed this year (`2023 年政府投资项目`), or its stable name where
+    /// the year prints none.
+    async fn name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if let Some(label) = &self.0.label {
+            return Ok(Some(label.clone()));
+        }
+        Ok(self.project(ctx).await?.map(|p| p.name))
+    }
+    /// English name.
+    async fn name_en(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.project(ctx).await?.map(|p| p.name_en))
+    }
+    /// The project across years.
+    async fn project_info(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+        Ok(self.project(ctx).await?.map(Project))
+    }
+    /// The fiscal year.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// Budget in `unit`; null if not stated.
+    async fn amount(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.0.amount, unit)
+    }
+    /// How the amount is known.
+    async fn basis(&self) -> Basis {
+        Basis::parse(&self.0.basis)
+    }
+    /// What the money is for, as printed.
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    /// The stated reason for the change from the previous year.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Clarification, or the sentence a derived amount comes from.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// Sub-items the text names, in printed order; `amount` is null where none is printed.
+    async fn subprojects(&self, ctx: &Context<'_>) -> Result<Vec<Subproject>> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<SubprojectsOf>::new(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.iter().cloned().map(Subproject).collect())
+    }
+    /// Performance goals (第七部分), in printed order.
+    async fn performance_goals(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<ProjectGoalsOf>::new(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.iter().map(|g| g.text.clone()).collect())
+    }
+    /// Where the amount is printed or stated.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+    /// Comparison with the same project in another year.
+    async fn change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year to compare with.")] base_year: i32,
+    ) -> Result<Change> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<ProjectsOf>::new((self.0.department_id, base_year)))
+            .await?
+            .unwrap_or_default();
+        let mut same: Vec<&project_budget::Model> = rows
+            .iter()
+            .filter(|r| r.project_id == self.0.project_id)
+            .collect();
+        same.sort_by_key(|r| r.basis != "PRINTED");
+        let base = same.first().and_then(|r| r.amount);
+        Ok(Change::new(
+            base_year,
+            self.0.year,
+            base,
+            self.0.amount,
+            (self.0.stated_change, self.0.stated_percent),
+        ))
+    }
+}
+
+/// A sub-item of a project budget named in the text.
+pub struct Subproject(pub subproject::Model);
+
+#[Object]
+impl Subproject {
+    /// Chinese name as printed.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Amount in `unit`; null where the text names the item without an amount.
+    async fn amount(
+        &self,
+        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+    ) -> Option<Decimal> {
+        money(self.0.amount, unit)
+    }
+    /// Where it is named.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}

@@ -1,0 +1,204 @@
+//! Fiscal years, the glossary, loaded datasets, and Relay `node(id:)`.
+
+use super::budget::Budget;
+use super::classification::ClassificationNode;
+use super::common::{Source, source};
+use super::department::Department;
+use super::projects::Project;
+use super::relay::parse_global_id;
+use crate::error::{ApiError, Result};
+use crate::loaders::*;
+use async_graphql::{Context, ID, Interface, Object};
+use entity::{dataset, fiscal_year, glossary_term, project};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+/// A fiscal year some dataset reports on.
+pub struct FiscalYear {
+    pub year: i32,
+}
+
+#[Object]
+impl FiscalYear {
+    /// The year (`2023`).
+    async fn year(&self) -> i32 {
+        self.year
+    }
+}
+
+/// A glossary term (名词解释).
+pub struct GlossaryTerm(glossary_term::Model);
+
+#[Object]
+impl GlossaryTerm {
+    /// The term as printed.
+    async fn term(&self) -> &str {
+        &self.0.term
+    }
+    /// English term.
+    async fn term_en(&self) -> &str {
+        &self.0.term_en
+    }
+    /// Definition as printed.
+    async fn definition(&self) -> &str {
+        &self.0.definition
+    }
+    /// Where it is printed.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.0.source_id).await
+    }
+}
+
+/// A loaded disclosure.
+pub struct Dataset(dataset::Model);
+
+#[Object]
+impl Dataset {
+    /// Dataset name (`pingshan-gsdmb-2023`).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The published document it transcribes.
+    async fn document(&self) -> &str {
+        &self.0.document
+    }
+    /// SHA-256 of the data files as loaded.
+    async fn content_hash(&self) -> &str {
+        &self.0.content_hash
+    }
+    /// Data version at which it was last written.
+    async fn version(&self) -> i64 {
+        self.0.version
+    }
+}
+
+/// An object with a global id (Relay).
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    Department(Department),
+    ClassificationNode(ClassificationNode),
+    Project(Project),
+    Budget(Budget),
+}
+
+/// Reference queries.
+#[derive(Default)]
+pub struct ReferenceQuery;
+
+#[Object]
+impl ReferenceQuery {
+    /// Fiscal years with data, ascending.
+    async fn fiscal_years(&self, ctx: &Context<'_>) -> Result<Vec<FiscalYear>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let rows = fiscal_year::Entity::find()
+            .order_by_asc(fiscal_year::Column::Year)
+            .all(db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|y| FiscalYear { year: y.year })
+            .collect())
+    }
+
+    /// Glossary terms (名词解释), in printed order.
+    async fn glossary(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryTerm>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let rows = glossary_term::Entity::find()
+            .order_by_asc(glossary_term::Column::DatasetId)
+            .order_by_asc(glossary_term::Column::Position)
+            .all(db)
+            .await?;
+        Ok(rows.into_iter().map(GlossaryTerm).collect())
+    }
+
+    /// Loaded disclosures.
+    async fn datasets(&self, ctx: &Context<'_>) -> Result<Vec<Dataset>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(dataset::Entity::find()
+            .order_by_asc(dataset::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(Dataset)
+            .collect())
+    }
+
+    /// A project by its stable key; null if there is none.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Project key, e.g. `government-investment`.")] key: String,
+    ) -> Result<Option<Project>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(project::Entity::find()
+            .filter(project::Column::Key.eq(key))
+            .one(db)
+            .await?
+            .map(Project))
+    }
+
+    /// Any object by its global id; null if it does not exist. A malformed id is `BAD_USER_INPUT`.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id returned by this API.")] id: ID,
+    ) -> Result<Option<Node>> {
+        let (kind, key) = parse_global_id(&id)
+            .ok_or_else(|| ApiError::BadUserInput("`id` is not a global id of this API".into()))?;
+        let loader = ctx.data_unchecked::<Loaders>();
+        let department = |code: String| async move {
+            Ok::<_, ApiError>(loader.load_one(One::<DepartmentByCode>::new(code)).await?)
+        };
+        Ok(match kind.as_str() {
+            "Department" => department(key)
+                .await?
+                .map(|d| Node::Department(Department(d))),
+            "ClassificationNode" => {
+                let (scheme, code) = key
+                    .split_once(':')
+                    .ok_or_else(|| ApiError::BadUserInput("malformed node id".into()))?;
+                loader
+                    .load_one(One::<NodeByCode>::new((scheme.to_owned(), code.to_owned())))
+                    .await?
+                    .map(|n| Node::ClassificationNode(ClassificationNode(n)))
+            }
+            "Project" => {
+                let db = ctx.data_unchecked::<DatabaseConnection>();
+                project::Entity::find()
+                    .filter(project::Column::Key.eq(key))
+                    .one(db)
+                    .await?
+                    .map(|p| Node::Project(Project(p)))
+            }
+            "Budget" => {
+                let (code, year) = key
+                    .rsplit_once(':')
+                    .ok_or_else(|| ApiError::BadUserInput("malformed budget id".into()))?;
+                let year: i32 = year
+                    .parse()
+                    .map_err(|_| ApiError::BadUserInput("malformed budget id".into()))?;
+                match department(code.to_owned()).await? {
+                    Some(d) => {
+                        let years = loader.load_one(YearsOf(d.id)).await?.unwrap_or_default();
+                        years.contains(&year).then(|| {
+                            Node::Budget(Budget {
+                                department: d,
+                                year,
+                            })
+                        })
+                    }
+                    None => None,
+                }
+            }
+            _ => {
+                return Err(ApiError::BadUserInput(format!(
+                    "unknown object type `{kind}` in id"
+                )));
+            }
+        })
+    }
+}
