@@ -252,13 +252,7 @@ fn find<'a>(
     scheme: Scheme,
     code: Option<&str>,
 ) -> Option<&'a BudgetLineRow> {
-    ds.budget_lines.iter().map(|l| &l.row).find(|r| {
-        r.department == dept
-            && r.year == year
-            && r.source == source
-            && r.scheme == scheme
-            && r.code.as_deref() == code
-    })
+    ds.line(dept, year, source, scheme, code)
 }
 
 /// Two tables that print the same rows agree row by row.
@@ -327,9 +321,14 @@ fn allocations(ctx: &mut Ctx<'_>) {
             .insert(&r.revenue_code, r.amount);
     }
     for ((dept, year, source, row), amounts) in rows {
-        let Some(line) = ds.budget_lines.iter().map(|l| &l.row).find(|r| {
-            r.department == dept && r.year == year && r.source == source && r.code.as_deref() == row
-        }) else {
+        let Some(line) = [
+            Scheme::Economic,
+            Scheme::Project,
+            Scheme::Functional,
+            Scheme::Revenue,
+        ]
+        .into_iter()
+        .find_map(|scheme| ds.line(dept, year, source, scheme, row)) else {
             continue;
         };
         let mut children: BTreeMap<Option<&str>, Decimal> = BTreeMap::new();
@@ -370,6 +369,7 @@ fn allocations(ctx: &mut Ctx<'_>) {
 /// 表5 project rows equal the 表12 annual-task amounts; 表12 basic equals 表4; 表12 total.
 fn table5_vs_table12(ctx: &mut Ctx<'_>) {
     let ds = ctx.ds;
+    let groups = by_dept_year(&ds.tasks, |r| (r.department.as_str(), r.year));
     for l in &ds.tasks {
         let t = &l.row;
         let Some(total) = t.total else { continue };
@@ -393,15 +393,10 @@ fn table5_vs_table12(ctx: &mut Ctx<'_>) {
                 "表4 total",
             ),
             TaskKind::Total => {
-                let sum = ds
-                    .tasks
+                let sum = groups[&(t.department.as_str(), t.year)]
                     .iter()
-                    .filter(|o| {
-                        o.row.department == t.department
-                            && o.row.year == t.year
-                            && o.row.kind != TaskKind::Total
-                    })
-                    .map(|o| o.row.total)
+                    .filter(|o| o.kind != TaskKind::Total)
+                    .map(|o| o.total)
                     .sum::<Option<Decimal>>();
                 (sum, "sum of tasks")
             }
@@ -430,11 +425,7 @@ fn table5_vs_table12(ctx: &mut Ctx<'_>) {
 }
 
 fn headline(ds: &Dataset, dept: &str, year: i32, key: &str) -> Option<Decimal> {
-    ds.headlines
-        .iter()
-        .map(|l| &l.row)
-        .find(|h| h.department == dept && h.year == year && h.key == key)?
-        .amount
+    ds.headline(dept, year, key)?.amount
 }
 
 /// Identities between named figures, wherever all their parts are present.
@@ -542,51 +533,64 @@ fn headline_identities(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Rows grouped by department-year, in file order.
+fn by_dept_year<'a, T>(
+    rows: &'a [Line<T>],
+    key: impl Fn(&'a T) -> (&'a str, i32),
+) -> BTreeMap<(&'a str, i32), Vec<&'a T>> {
+    let mut groups: BTreeMap<(&'a str, i32), Vec<&'a T>> = BTreeMap::new();
+    for l in rows {
+        groups.entry(key(&l.row)).or_default().push(&l.row);
+    }
+    groups
+}
+
 /// 三公 items add up to their parent, and each year's stated change matches the two years.
 fn three_public(ctx: &mut Ctx<'_>) {
     let ds = ctx.ds;
-    let rows: Vec<&ThreePublicRow> = ds.three_public.iter().map(|l| &l.row).collect();
-    for parent in &rows {
-        let Some(expected) = parent.amount else {
+    let groups = by_dept_year(&ds.three_public, |r| (r.department.as_str(), r.year));
+    for ((dept, year), rows) in &groups {
+        for parent in rows {
+            let Some(expected) = parent.amount else {
+                continue;
+            };
+            let kids: Vec<_> = rows
+                .iter()
+                .filter(|r| r.parent_key.as_deref() == Some(&parent.key))
+                .collect();
+            if kids.is_empty() {
+                continue;
+            }
+            if let Some(actual) = kids.iter().map(|k| k.amount).sum::<Option<Decimal>>() {
+                ctx.push(
+                    dept,
+                    *year,
+                    format!("tree.three_public.{}", parent.key),
+                    format!("表9 {}: items sum to the printed amount", parent.name),
+                    expected,
+                    actual,
+                );
+            }
+        }
+        let Some(previous) = groups.get(&(*dept, year - 1)) else {
             continue;
         };
-        let kids: Vec<_> = rows
-            .iter()
-            .filter(|r| {
-                r.department == parent.department
-                    && r.year == parent.year
-                    && r.parent_key.as_deref() == Some(&parent.key)
-            })
-            .collect();
-        if kids.is_empty() {
-            continue;
-        }
-        if let Some(actual) = kids.iter().map(|k| k.amount).sum::<Option<Decimal>>() {
-            ctx.push(
-                &parent.department,
-                parent.year,
-                format!("tree.three_public.{}", parent.key),
-                format!("表9 {}: items sum to the printed amount", parent.name),
-                expected,
-                actual,
-            );
-        }
-    }
-    for r in &rows {
-        if let (Some(change), Some(current)) = (r.stated_change, r.amount)
-            && let Some(base) = rows
-                .iter()
-                .find(|b| b.department == r.department && b.year == r.year - 1 && b.key == r.key)
-                .and_then(|b| b.amount)
-        {
-            ctx.push(
-                &r.department,
-                r.year,
-                format!("change.three_public.{}", r.key),
-                format!("表9 {}: 增减变化金额 = {} − {}", r.name, r.year, r.year - 1),
-                change,
-                current - base,
-            );
+        for r in rows {
+            if let (Some(change), Some(current)) = (r.stated_change, r.amount)
+                && let Some(base) = previous
+                    .iter()
+                    .find(|b| b.key == r.key)
+                    .and_then(|b| b.amount)
+            {
+                ctx.push(
+                    dept,
+                    *year,
+                    format!("change.three_public.{}", r.key),
+                    format!("表9 {}: 增减变化金额 = {} − {}", r.name, year, year - 1),
+                    change,
+                    current - base,
+                );
+            }
         }
     }
 }
@@ -594,20 +598,8 @@ fn three_public(ctx: &mut Ctx<'_>) {
 /// Projects against 表5, their sum against the project expenditure, and their stated changes.
 fn projects(ctx: &mut Ctx<'_>) {
     let ds = ctx.ds;
-    let mut years: Vec<(&str, i32)> = ds
-        .projects
-        .iter()
-        .map(|l| (l.row.department.as_str(), l.row.year))
-        .collect();
-    years.sort();
-    years.dedup();
-    for (dept, year) in years {
-        let these: Vec<&ProjectRow> = ds
-            .projects
-            .iter()
-            .map(|l| &l.row)
-            .filter(|p| p.department == dept && p.year == year)
-            .collect();
+    let groups = by_dept_year(&ds.projects, |r| (r.department.as_str(), r.year));
+    for (&(dept, year), these) in &groups {
         if let (Some(expected), Some(actual)) = (
             headline(ds, dept, year, "project_expenditure"),
             these.iter().map(|p| p.amount).sum::<Option<Decimal>>(),
@@ -621,7 +613,8 @@ fn projects(ctx: &mut Ctx<'_>) {
                 actual,
             );
         }
-        for p in &these {
+        let previous = groups.get(&(dept, year - 1));
+        for p in these {
             if let (Some(amount), Some(line)) = (
                 p.amount,
                 find(ds, dept, year, "table-5", Scheme::Project, Some(&p.key)),
@@ -637,11 +630,8 @@ fn projects(ctx: &mut Ctx<'_>) {
                 );
             }
             if let (Some(change), Some(current)) = (p.stated_change, p.amount)
-                && let Some(base) = ds
-                    .projects
-                    .iter()
-                    .map(|l| &l.row)
-                    .find(|b| b.department == dept && b.year == year - 1 && b.key == p.key)
+                && let Some(base) = previous
+                    .and_then(|rows| rows.iter().find(|b| b.key == p.key))
                     .and_then(|b| b.amount)
             {
                 ctx.push(

@@ -26,6 +26,17 @@ pub struct Dataset {
     pub tasks: Vec<Line<TaskRow>>,
     pub indicators: Vec<Line<IndicatorRow>>,
     pub text: Text,
+    /// Look-up tables over the rows, built on first use.
+    index: std::sync::OnceLock<Index>,
+}
+
+type LineKey = (String, i32, String, Scheme, Option<String>);
+
+/// Positions of rows by their natural keys, so checks stay linear in the data size.
+#[derive(Debug, Default, Clone)]
+struct Index {
+    lines: HashMap<LineKey, usize>,
+    headlines: HashMap<(String, i32, String), usize>,
 }
 
 /// Collects errors instead of stopping at the first, so one run reports them all.
@@ -299,6 +310,7 @@ impl Dataset {
             three_public: e.csv(source, "three_public.csv", THREE_PUBLIC_COLUMNS),
             tasks: e.csv(source, "tasks.csv", TASK_COLUMNS),
             indicators: e.csv(source, "indicators.csv", INDICATOR_COLUMNS),
+            index: std::sync::OnceLock::new(),
             package: match package {
                 Some(p) => p,
                 None => return Err(e.0),
@@ -788,6 +800,66 @@ impl Dataset {
             current = next;
             next
         })
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index {
+            lines: self
+                .budget_lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let r = &l.row;
+                    (
+                        (
+                            r.department.clone(),
+                            r.year,
+                            r.source.clone(),
+                            r.scheme,
+                            r.code.clone(),
+                        ),
+                        i,
+                    )
+                })
+                .collect(),
+            headlines: self
+                .headlines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ((l.row.department.clone(), l.row.year, l.row.key.clone()), i))
+                .collect(),
+        })
+    }
+
+    /// The printed row of a table for a classification code (`None`: the department-total row).
+    pub fn line(
+        &self,
+        dept: &str,
+        year: i32,
+        source: &str,
+        scheme: Scheme,
+        code: Option<&str>,
+    ) -> Option<&BudgetLineRow> {
+        let key = (
+            dept.to_owned(),
+            year,
+            source.to_owned(),
+            scheme,
+            code.map(str::to_owned),
+        );
+        self.index()
+            .lines
+            .get(&key)
+            .map(|&i| &self.budget_lines[i].row)
+    }
+
+    /// A named figure.
+    pub fn headline(&self, dept: &str, year: i32, key: &str) -> Option<&HeadlineRow> {
+        let key = (dept.to_owned(), year, key.to_owned());
+        self.index()
+            .headlines
+            .get(&key)
+            .map(|&i| &self.headlines[i].row)
     }
 
     /// Every (department, year) the dataset has facts for.

@@ -40,6 +40,8 @@ impl DataError {
     }
 }
 
+impl std::error::Error for DataError {}
+
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -57,7 +59,7 @@ impl fmt::Display for DataError {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The data files are malformed or inconsistent.
-    #[error("invalid data:\n{}", .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    #[error("invalid data ({} problems):\n{}", .0.len(), summarize(.0))]
     Invalid(Vec<DataError>),
     /// A consistency check found a real mismatch (a transcription error).
     #[error("consistency checks failed (printed figures disagree by more than rounding):\n{}", .0.join("\n"))]
@@ -65,6 +67,20 @@ pub enum LoadError {
     /// The database refused the write.
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+/// The first problems, one per line; a long list is cut with a count of the rest.
+fn summarize(errors: &[DataError]) -> String {
+    const SHOWN: usize = 50;
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(SHOWN)
+        .map(|e| format!("  - {e}"))
+        .collect();
+    if errors.len() > SHOWN {
+        lines.push(format!("  … and {} more", errors.len() - SHOWN));
+    }
+    lines.join("\n")
 }
 
 pub type Result<T, E = LoadError> = std::result::Result<T, E>;

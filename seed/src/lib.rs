@@ -27,6 +27,7 @@ pub async fn load(db: &DatabaseConnection, source: &DataSource) -> error::Result
     let mismatches: Vec<String> = checks
         .iter()
         .filter(|c| c.status() == Status::Mismatch)
+        .take(50)
         .map(|c| {
             format!(
                 "  - {} {} {}: printed {} but {} (difference {})",
@@ -55,3 +56,4 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> error::Result<Option<Outc
     }
     load(db, &DataSource::Bundled).await.map(Some)
 }
+pub mod synth;

@@ -20,6 +20,27 @@ struct Args {
     /// A data directory in the format of seed/data/FORMAT.md (default: the bundled Pingshan 2023 disclosure).
     #[arg(long)]
     data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Write a deterministic synthetic disclosure (same format, loadable with --data).
+    Synth {
+        /// Number of departments.
+        #[arg(long)]
+        departments: usize,
+        /// Number of fiscal years (ending 2023).
+        #[arg(long)]
+        years: usize,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// RNG seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[tokio::main]
@@ -43,6 +64,23 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<String> {
+    if let Some(Command::Synth {
+        departments,
+        years,
+        out,
+        seed,
+    }) = args.command
+    {
+        let shape = seed::synth::Shape {
+            seed,
+            ..seed::synth::Shape::new(departments, years)
+        };
+        seed::synth::write(&out, &shape)?;
+        return Ok(format!(
+            "wrote {departments} departments × {years} years to {}",
+            out.display()
+        ));
+    }
     let db = sea_orm::Database::connect(&args.database_url).await?;
     Migrator::up(&db, None).await?;
     let source = args.data.map_or(DataSource::Bundled, DataSource::Dir);
