@@ -312,8 +312,8 @@ fn table4_vs_table8(ctx: &mut Ctx<'_>) {
 /// Revenue-source columns of a row add up to the row's total, and sub-sources to their source.
 fn allocations(ctx: &mut Ctx<'_>) {
     let ds = ctx.ds;
-    let mut rows: BTreeMap<(&str, i32, &str, Option<&str>), BTreeMap<&str, Decimal>> =
-        BTreeMap::new();
+    type RowKey<'a> = (&'a str, i32, &'a str, Option<&'a str>);
+    let mut rows: BTreeMap<RowKey<'_>, BTreeMap<&str, Decimal>> = BTreeMap::new();
     for l in &ds.allocations {
         let r = &l.row;
         rows.entry((&r.department, r.year, &r.source, r.row.as_deref()))

@@ -50,14 +50,14 @@ pub fn read_csv<T: DeserializeOwned>(
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                errors.push(csv_error(file, &headers, &e, 0));
+                errors.push(csv_error(file, &headers, &e, 0, None));
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| p.line());
         match record.deserialize::<T>(Some(&header_record)) {
             Ok(row) => rows.push(Line { line, row }),
-            Err(e) => errors.push(csv_error(file, &headers, &e, line)),
+            Err(e) => errors.push(csv_error(file, &headers, &e, line, Some(&record))),
         }
     }
     if errors.is_empty() {
@@ -67,13 +67,52 @@ pub fn read_csv<T: DeserializeOwned>(
     }
 }
 
-fn csv_error(file: &str, headers: &[String], error: &csv::Error, line: u64) -> DataError {
+/// An optional printed number: empty is `None`; anything else must be a plain decimal
+/// (no thousands separators, no unit, no exponent).
+fn amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    text.map(|t| {
+        parse_amount(&t)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{t}` is not a plain decimal number")))
+    })
+    .transpose()
+}
+
+fn required_amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    amount(d)?.ok_or_else(|| serde::de::Error::custom("a number is required"))
+}
+
+fn parse_amount(text: &str) -> Option<Decimal> {
+    let plain = text
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'));
+    if plain { text.parse().ok() } else { None }
+}
+
+fn csv_error(
+    file: &str,
+    headers: &[String],
+    error: &csv::Error,
+    line: u64,
+    record: Option<&csv::StringRecord>,
+) -> DataError {
     let line = error.position().map_or(line, |p| p.line());
     match error.kind() {
         csv::ErrorKind::Deserialize { err, .. } => {
+            // Errors raised by a field's own deserializer carry no index: find the column by
+            // the value the message quotes.
+            let quoted = err.kind().to_string().split('`').nth(1).map(str::to_owned);
+            let by_value = || {
+                let value = quoted.as_deref()?;
+                let record = record?;
+                record.iter().position(|f| f == value)
+            };
             let column = err
                 .field()
-                .and_then(|i| headers.get(i as usize))
+                .map(|i| i as usize)
+                .or_else(by_value)
+                .and_then(|i| headers.get(i))
                 .cloned()
                 .unwrap_or_else(|| "?".to_owned());
             DataError::at(file, line, column, err.kind().to_string())
@@ -192,17 +231,17 @@ pub struct BudgetLineRow {
     pub position: i32,
     pub code: Option<String>,
     pub label: String,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub total: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub basic: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub project: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub procurement: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub sme_reserved: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub small_micro_reserved: Option<Decimal>,
 }
 
@@ -213,7 +252,7 @@ pub struct AllocationRow {
     pub source: String,
     pub row: Option<String>,
     pub revenue_code: String,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(deserialize_with = "required_amount")]
     pub amount: Decimal,
 }
 
@@ -224,12 +263,12 @@ pub struct HeadlineRow {
     pub key: String,
     pub name: String,
     pub name_en: String,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub amount: Option<Decimal>,
     pub unit: String,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub stated_change: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub stated_percent: Option<Decimal>,
     pub basis: Basis,
     pub source: String,
@@ -245,11 +284,11 @@ pub struct ProjectRow {
     pub name: String,
     pub label: Option<String>,
     pub name_en: String,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub amount: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub stated_change: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub stated_percent: Option<Decimal>,
     pub basis: Basis,
     pub source: String,
@@ -264,7 +303,7 @@ pub struct SubprojectRow {
     pub position: i32,
     pub name: String,
     pub name_en: String,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub amount: Option<Decimal>,
     pub source: String,
 }
@@ -277,11 +316,11 @@ pub struct ThreePublicRow {
     pub parent_key: Option<String>,
     pub name: String,
     pub name_en: String,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub amount: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub stated_change: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub stated_percent: Option<Decimal>,
     pub basis: Basis,
     pub source: String,
@@ -315,11 +354,11 @@ pub struct TaskRow {
     pub name: String,
     pub project_key: Option<String>,
     pub content: Option<String>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub total: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub fiscal: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(deserialize_with = "amount")]
     pub other: Option<Decimal>,
     pub source: String,
 }

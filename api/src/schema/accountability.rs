@@ -1,13 +1,11 @@
 //! Performance (表12 indicators and tasks, annual goals), consistency checks and statements.
 
-use super::common::{MoneyUnit, Source, money, source};
+use super::common::{Decimal, MoneyUnit, Source, decimal, money, source};
 use super::projects::Project;
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Enum, Object};
 use entity::{consistency_check, goal, indicator, note, performance_task};
-use rust_decimal::Decimal;
-use seed::fixed::from_units;
 
 /// How a parsed target compares.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -27,6 +25,7 @@ pub enum Comparator {
 /// A performance indicator of 表12 (部门整体支出绩效目标表).
 pub struct Indicator(pub indicator::Model);
 
+/// A performance indicator of 表12 (部门整体支出绩效目标表).
 #[Object]
 impl Indicator {
     /// Row order in the table.
@@ -61,7 +60,7 @@ impl Indicator {
     }
     /// Parsed numeric value of the target.
     async fn value(&self) -> Option<Decimal> {
-        self.0.value.map(from_units)
+        self.0.value.map(decimal)
     }
     /// Parsed unit of the target (`个`, `%`, `平方公里`).
     async fn value_unit(&self) -> Option<&str> {
@@ -85,6 +84,7 @@ pub enum GoalKind {
 /// An annual goal.
 pub struct Goal(pub goal::Model);
 
+/// An annual goal.
 #[Object]
 impl Goal {
     /// Which list it belongs to.
@@ -127,6 +127,7 @@ pub enum TaskKind {
 /// A 年度主要任务 row of 表12.
 pub struct Task(pub performance_task::Model);
 
+/// A 年度主要任务 row of 表12.
 #[Object]
 impl Task {
     /// Kind of row.
@@ -214,6 +215,8 @@ impl Check {
     }
 }
 
+/// An identity the disclosure should satisfy, computed when it was loaded. Printed figures
+/// are never corrected; the difference is reported.
 #[Object]
 impl Check {
     /// Stable key (`tree.table-8.ECONOMIC.302.total`).
@@ -226,15 +229,15 @@ impl Check {
     }
     /// The printed figure (万元).
     async fn expected(&self) -> Decimal {
-        from_units(self.0.expected)
+        decimal(self.0.expected)
     }
     /// What the parts add up to, or the other table's figure (万元).
     async fn actual(&self) -> Decimal {
-        from_units(self.0.actual)
+        decimal(self.0.actual)
     }
     /// `actual − expected` (万元).
     async fn difference(&self) -> Decimal {
-        from_units(self.0.difference)
+        decimal(self.0.difference)
     }
     /// The outcome.
     async fn status(&self) -> CheckStatus {
@@ -249,6 +252,7 @@ impl Check {
 /// A statement of the disclosure that is not a figure (notes under tables, explanations).
 pub struct Statement(pub note::Model);
 
+/// A statement of the disclosure that is not a figure (notes under tables, explanations).
 #[Object]
 impl Statement {
     /// The statement as printed.

@@ -2,7 +2,7 @@
 
 use super::accountability::{Check, CheckStatus, Goal, GoalKind, Indicator, Statement, Task};
 use super::classification::Scheme;
-use super::common::{MoneyUnit, Source};
+use super::common::{Decimal, MoneyUnit, Source};
 use super::department::Department;
 use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure};
 use super::lines::{BudgetLine, select, trees};
@@ -13,7 +13,6 @@ use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
 use entity::department;
-use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -41,6 +40,7 @@ impl Budget {
     }
 }
 
+/// A department's budget for one fiscal year.
 #[Object]
 impl Budget {
     /// Opaque global id (Relay `Node`).

@@ -1,6 +1,6 @@
 //! Classification schemes (functional, economic, revenue) and their nodes.
 
-use super::common::{MoneyUnit, Source, money, source};
+use super::common::{Decimal, MoneyUnit, Source, money, source};
 use super::department::Department;
 use super::lines::merge;
 use super::relay::global_id;
@@ -8,7 +8,6 @@ use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Enum, ID, Object};
 use entity::classification_node;
-use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
 
@@ -47,6 +46,7 @@ impl Scheme {
 #[derive(Clone)]
 pub struct ClassificationNode(pub classification_node::Model);
 
+/// A node of a classification scheme.
 #[Object]
 impl ClassificationNode {
     /// Opaque global id (Relay `Node`).
@@ -163,6 +163,7 @@ pub struct NodeAmount {
     line: entity::budget_line::Model,
 }
 
+/// One department-year's amounts for a classification node.
 #[Object]
 impl NodeAmount {
     /// The department.
@@ -204,6 +205,7 @@ impl NodeAmount {
 #[derive(Default)]
 pub struct ClassificationQuery;
 
+/// Classification queries.
 #[Object]
 impl ClassificationQuery {
     /// Nodes of a scheme: the roots, or every node at `level`.

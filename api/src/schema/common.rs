@@ -2,9 +2,41 @@
 
 use crate::error::{ApiError, Result};
 use crate::loaders::{Loaders, One, SourceById};
-use async_graphql::{Context, Enum, Object, SimpleObject};
-use rust_decimal::{Decimal, RoundingStrategy};
+use async_graphql::{
+    Context, Enum, InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject,
+    Value,
+};
+use rust_decimal::RoundingStrategy;
 use seed::fixed::from_units;
+use std::str::FromStr;
+
+/// An exact decimal number, sent as a string (`"8247.97"`, `"-55.56"`) so that no client
+/// turns it into a float. Money is in the unit the field says (万元 unless `unit: YUAN`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal(pub rust_decimal::Decimal);
+
+/// An exact decimal number, sent as a string (`"8247.97"`, `"-55.56"`) so that no client
+/// turns it into a float. Money is in the unit the field says (万元 unless `unit: YUAN`).
+#[Scalar(name = "Decimal")]
+impl ScalarType for Decimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => rust_decimal::Decimal::from_str(text)
+                .map(Decimal)
+                .map_err(InputValueError::custom),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.normalize().to_string())
+    }
+}
+
+/// Storage units (1/10000 of the printed unit) as a GraphQL decimal.
+pub fn decimal(units: i64) -> Decimal {
+    Decimal(from_units(units))
+}
 
 /// The unit in which a money amount is returned.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -19,10 +51,10 @@ pub enum MoneyUnit {
 /// Converts a stored amount (1/10000 万元) to the requested unit.
 pub fn money(units: Option<i64>, unit: MoneyUnit) -> Option<Decimal> {
     let value = from_units(units?);
-    Some(match unit {
+    Some(Decimal(match unit {
         MoneyUnit::WanYuan => value,
-        MoneyUnit::Yuan => (value * Decimal::from(10_000)).normalize(),
-    })
+        MoneyUnit::Yuan => (value * rust_decimal::Decimal::from(10_000)).normalize(),
+    }))
 }
 
 /// How a figure is known.
@@ -48,6 +80,7 @@ impl Basis {
 /// Where a figure comes from: a numbered table or a narrative part of the disclosure.
 pub struct Source(pub entity::source::Model);
 
+/// Where a figure comes from: a numbered table or a narrative part of the disclosure.
 #[Object]
 impl Source {
     /// Stable key within its dataset (`table-3`, `text-part2`).
@@ -125,20 +158,19 @@ impl Change {
         let difference = base.zip(current).map(|(b, c)| c - b);
         let percent = base.zip(difference).and_then(|(b, d)| {
             (!b.is_zero()).then(|| {
-                (d / b * Decimal::ONE_HUNDRED)
+                (d / b * rust_decimal::Decimal::ONE_HUNDRED)
                     .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                    .normalize()
             })
         });
         let against_previous = base_year == year - 1;
         Change {
             base_year,
-            base,
-            current,
-            difference,
-            percent,
-            stated_percent: stated.1.filter(|_| against_previous).map(from_units),
-            stated_difference: stated.0.filter(|_| against_previous).map(from_units),
+            base: base.map(Decimal),
+            current: current.map(Decimal),
+            difference: difference.map(Decimal),
+            percent: percent.map(Decimal),
+            stated_percent: stated.1.filter(|_| against_previous).map(decimal),
+            stated_difference: stated.0.filter(|_| against_previous).map(decimal),
         }
     }
 }

@@ -2,10 +2,11 @@
 
 use super::budget::Budget;
 use super::common::{Source, check_year, source};
-use super::relay::{Page, Window, global_id};
+use super::relay::{Window, global_id};
 use crate::error::Result;
 use crate::loaders::*;
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::connection::PageInfo;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{department, department_profile, division, staffing};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{
@@ -16,6 +17,7 @@ use sea_orm::{
 #[derive(Clone)]
 pub struct Department(pub department::Model);
 
+/// A budget department, or a unit that belongs to one.
 #[Object]
 impl Department {
     /// Opaque global id (Relay `Node`).
@@ -138,6 +140,7 @@ pub struct Profile {
     staffing: Vec<staffing::Model>,
 }
 
+/// What a department states about itself for a year.
 #[Object]
 impl Profile {
     /// The fiscal year.
@@ -176,6 +179,7 @@ impl Profile {
 /// An internal division of a unit.
 pub struct Division(division::Model);
 
+/// An internal division of a unit.
 #[Object]
 impl Division {
     /// Chinese name as printed.
@@ -209,6 +213,7 @@ impl StaffingScope {
 /// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
 pub struct Staffing(staffing::Model);
 
+/// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
 #[Object]
 impl Staffing {
     /// Which staff the row counts.
@@ -253,10 +258,31 @@ impl Staffing {
     }
 }
 
+/// A page of departments (Relay connection).
+#[derive(SimpleObject)]
+pub struct DepartmentConnection {
+    /// The departments of this page, each with its cursor.
+    pub edges: Vec<DepartmentEdge>,
+    /// Where this page sits in the whole list.
+    pub page_info: PageInfo,
+    /// Number of departments in the whole list (all pages).
+    pub total_count: u64,
+}
+
+/// A department and its cursor.
+#[derive(SimpleObject)]
+pub struct DepartmentEdge {
+    /// Opaque cursor for `after` / `before`.
+    pub cursor: String,
+    /// The department.
+    pub node: Department,
+}
+
 /// Department queries.
 #[derive(Default)]
 pub struct DepartmentQuery;
 
+/// Department queries.
 #[Object]
 impl DepartmentQuery {
     /// Departments and units, ordered by code, as a Relay connection.
@@ -271,7 +297,7 @@ impl DepartmentQuery {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
-    ) -> Result<Page<Department>> {
+    ) -> Result<DepartmentConnection> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let mut query = department::Entity::find();
         if let Some(text) = name.filter(|t| !t.is_empty()) {
@@ -301,7 +327,18 @@ impl DepartmentQuery {
         } else {
             Vec::new()
         };
-        Ok(window.connection(rows.into_iter().map(Department).collect()))
+        Ok(DepartmentConnection {
+            edges: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| DepartmentEdge {
+                    cursor: Window::cursor(window.start + i),
+                    node: Department(row),
+                })
+                .collect(),
+            page_info: window.page_info(),
+            total_count: window.total as u64,
+        })
     }
 
     /// A department or unit by code; null if there is none.

@@ -1,22 +1,20 @@
 //! Named figures (headlines), 三公 items and the procurement summary.
 
-use super::common::{Basis, Change, MoneyUnit, Source, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, decimal, money, source};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object, SimpleObject};
 use entity::{headline, three_public};
-use rust_decimal::Decimal;
-use seed::fixed::from_units;
 
 /// The money unit figures are printed in.
 pub const WAN_YUAN: &str = "万元";
 
 /// Picks the same item in another year: a printed figure over one derived from a comparison.
-fn same_item<'a, M>(
-    rows: &'a [M],
+fn same_item<M>(
+    rows: &[M],
     matches: impl Fn(&M) -> bool,
     basis: impl Fn(&M) -> &str,
-) -> Option<&'a M> {
+) -> Option<&M> {
     let mut found: Vec<&M> = rows.iter().filter(|r| matches(r)).collect();
     found.sort_by_key(|r| basis(r) != "PRINTED");
     found.into_iter().next()
@@ -31,6 +29,7 @@ impl Figure {
     }
 }
 
+/// A named figure from the text or a table (total revenue, 机关运行经费, vehicle count, …).
 #[Object]
 impl Figure {
     /// Stable key (`revenue_total`, `admin_operating_costs`, `vehicles`).
@@ -55,7 +54,7 @@ impl Figure {
             money(self.0.amount, unit)
         } else {
             (unit == MoneyUnit::WanYuan)
-                .then(|| self.0.amount.map(from_units))
+                .then(|| self.0.amount.map(decimal))
                 .flatten()
         }
     }
@@ -100,6 +99,7 @@ impl Figure {
 /// A 三公 item (因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 and its parts, 表9).
 pub struct ThreePublicExpense(pub three_public::Model);
 
+/// A 三公 item (因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 and its parts, 表9).
 #[Object]
 impl ThreePublicExpense {
     /// Stable key (`total`, `overseas_travel`, `official_reception`, `official_vehicles`,

@@ -2,7 +2,7 @@
 //! classification node and assembled by the node hierarchy.
 
 use super::classification::{ClassificationNode, Scheme};
-use super::common::{Change, MoneyUnit, Source, money, source};
+use super::common::{Change, Decimal, MoneyUnit, Source, money, source};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object};
@@ -134,6 +134,8 @@ pub fn select(roots: Vec<BudgetLine>, level: Option<i32>, code: Option<&str>) ->
     out
 }
 
+/// A budget line: one classification node's amounts for a department-year, with its
+/// sub-lines.
 #[Object]
 impl BudgetLine {
     /// Classification code (`2013799`).
@@ -160,42 +162,42 @@ impl BudgetLine {
     async fn amount(
         &self,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<rust_decimal::Decimal> {
+    ) -> Option<Decimal> {
         money(self.line.total, unit)
     }
     /// Basic expenditure (基本支出); null if the table does not print it.
     async fn basic(
         &self,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<rust_decimal::Decimal> {
+    ) -> Option<Decimal> {
         money(self.line.basic, unit)
     }
     /// Project expenditure (项目支出); null if the table does not print it.
     async fn project(
         &self,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<rust_decimal::Decimal> {
+    ) -> Option<Decimal> {
         money(self.line.project, unit)
     }
     /// Government procurement (政府采购项目, 表3); null if not printed.
     async fn procurement(
         &self,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<rust_decimal::Decimal> {
+    ) -> Option<Decimal> {
         money(self.line.procurement, unit)
     }
     /// Procurement reserved for small and medium-sized enterprises; null if not printed.
     async fn sme_reserved(
         &self,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<rust_decimal::Decimal> {
+    ) -> Option<Decimal> {
         money(self.line.sme_reserved, unit)
     }
     /// Procurement reserved for small and micro enterprises; null if not printed.
     async fn small_micro_reserved(
         &self,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<rust_decimal::Decimal> {
+    ) -> Option<Decimal> {
         money(self.line.small_micro_reserved, unit)
     }
     /// Sub-lines (the next level of the classification), by code.

@@ -1,17 +1,17 @@
 //! Projects: stable across years, with each year's budget, sub-items and performance goals.
 
-use super::common::{Basis, Change, MoneyUnit, Source, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, source};
 use super::relay::global_id;
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
 use entity::{project, project_budget, subproject};
-use rust_decimal::Decimal;
 
 /// A project, identified by a key that is stable across years.
 #[derive(Clone)]
 pub struct Project(pub project::Model);
 
+/// A project, identified by a key that is stable across years.
 #[Object]
 impl Project {
     /// Opaque global id (Relay `Node`).
@@ -53,6 +53,7 @@ impl ProjectBudget {
     }
 }
 
+/// A project's budget for a department-year.
 #[Object]
 impl ProjectBudget {
     /// The project's stable key.
@@ -154,6 +155,7 @@ impl ProjectBudget {
 /// A sub-item of a project budget named in the text.
 pub struct Subproject(pub subproject::Model);
 
+/// A sub-item of a project budget named in the text.
 #[Object]
 impl Subproject {
     /// Chinese name as printed.

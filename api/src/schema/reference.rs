@@ -17,6 +17,7 @@ pub struct FiscalYear {
     pub year: i32,
 }
 
+/// A fiscal year some dataset reports on.
 #[Object]
 impl FiscalYear {
     /// The year (`2023`).
@@ -28,6 +29,7 @@ impl FiscalYear {
 /// A glossary term (名词解释).
 pub struct GlossaryTerm(glossary_term::Model);
 
+/// A glossary term (名词解释).
 #[Object]
 impl GlossaryTerm {
     /// The term as printed.
@@ -51,6 +53,7 @@ impl GlossaryTerm {
 /// A loaded disclosure.
 pub struct Dataset(dataset::Model);
 
+/// A loaded disclosure.
 #[Object]
 impl Dataset {
     /// Dataset name (`pingshan-gsdmb-2023`).
@@ -89,6 +92,7 @@ pub enum Node {
 #[derive(Default)]
 pub struct ReferenceQuery;
 
+/// Reference queries.
 #[Object]
 impl ReferenceQuery {
     /// Fiscal years with data, ascending.
@@ -184,12 +188,10 @@ impl ReferenceQuery {
                 match department(code.to_owned()).await? {
                     Some(d) => {
                         let years = loader.load_one(YearsOf(d.id)).await?.unwrap_or_default();
-                        years.contains(&year).then(|| {
-                            Node::Budget(Budget {
-                                department: d,
-                                year,
-                            })
-                        })
+                        years.contains(&year).then_some(Node::Budget(Budget {
+                            department: d,
+                            year,
+                        }))
                     }
                     None => None,
                 }

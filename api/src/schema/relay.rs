@@ -1,8 +1,8 @@
 //! Relay conventions: opaque global ids, the `Node` interface, offset-backed cursor pages.
 
 use crate::error::{ApiError, Result};
-use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
-use async_graphql::{ID, OutputType, SimpleObject};
+use async_graphql::ID;
+use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -23,16 +23,6 @@ pub fn parse_global_id(id: &str) -> Option<(String, String)> {
     let (type_name, key) = text.split_once(':')?;
     Some((type_name.to_owned(), key.to_owned()))
 }
-
-/// Fields every connection adds to the Relay ones.
-#[derive(SimpleObject)]
-pub struct Counted {
-    /// Number of items in the whole list (all pages).
-    pub total_count: u64,
-}
-
-/// A page of a list, as a Relay connection.
-pub type Page<T> = Connection<OpaqueCursor<usize>, T, Counted>;
 
 /// The slice `[start, end)` of a list of `total` items selected by Relay arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,22 +82,20 @@ impl Window {
         Ok(Window { start, end, total })
     }
 
-    /// Wraps the window's items (already sliced) as a connection.
-    pub fn connection<T: OutputType>(self, items: Vec<T>) -> Page<T> {
-        let mut page = Connection::with_additional_fields(
-            self.start > 0,
-            self.end < self.total,
-            Counted {
-                total_count: self.total as u64,
-            },
-        );
-        page.edges.extend(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| Edge::new(OpaqueCursor(self.start + i), item)),
-        );
-        page
+    /// The opaque cursor of the item at `index` in the whole list.
+    pub fn cursor(index: usize) -> String {
+        OpaqueCursor(index).encode_cursor()
+    }
+
+    /// Relay page info for this window.
+    pub fn page_info(&self) -> PageInfo {
+        let non_empty = self.end > self.start;
+        PageInfo {
+            has_previous_page: self.start > 0,
+            has_next_page: self.end < self.total,
+            start_cursor: non_empty.then(|| Self::cursor(self.start)),
+            end_cursor: non_empty.then(|| Self::cursor(self.end - 1)),
+        }
     }
 }
 
