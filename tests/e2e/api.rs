@@ -1,0 +1,247 @@
+//! API behaviour beyond the contract: Relay paging and ids, null versus errors, units,
+//! tree selection, GraphiQL and GET, and errors that hide internals.
+
+use crate::common::{App, bureau_id};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+const PAGE: &str = r#"query($first: Int, $after: String, $last: Int, $before: String, $name: String) {
+  departments(first: $first, after: $after, last: $last, before: $before, name: $name) {
+    totalCount edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"#;
+
+fn codes(data: &Value) -> Vec<String> {
+    data["departments"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn code_of(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn departments_page_forwards_and_backwards() {
+    let app = App::seeded().await;
+    let first = app.data(PAGE, json!({"first": 1})).await;
+    assert_eq!(codes(&first), ["pingshan-gsbdc"]);
+    assert_eq!(first["departments"]["totalCount"], 2);
+    assert_eq!(first["departments"]["pageInfo"]["hasNextPage"], true);
+    let after = first["departments"]["pageInfo"]["endCursor"].clone();
+    let second = app.data(PAGE, json!({"first": 1, "after": after})).await;
+    assert_eq!(codes(&second), ["pingshan-gsdmb"]);
+    assert_eq!(second["departments"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(second["departments"]["pageInfo"]["hasPreviousPage"], true);
+    let last = app.data(PAGE, json!({"last": 1})).await;
+    assert_eq!(codes(&last), ["pingshan-gsdmb"]);
+    let before = last["departments"]["pageInfo"]["startCursor"].clone();
+    assert_eq!(
+        codes(&app.data(PAGE, json!({"last": 1, "before": before})).await),
+        ["pingshan-gsbdc"]
+    );
+    // Name filter, Chinese or English, case-insensitive.
+    assert_eq!(
+        codes(&app.data(PAGE, json!({"name": "大数据"})).await),
+        ["pingshan-gsbdc"]
+    );
+    assert_eq!(
+        codes(&app.data(PAGE, json!({"name": "BUREAU"})).await),
+        ["pingshan-gsdmb"]
+    );
+    assert_eq!(
+        app.data(PAGE, json!({"name": "nothing like it"})).await["departments"]["totalCount"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn oversized_pages_and_bad_cursors_are_bad_user_input() {
+    let app = App::seeded().await;
+    for variables in [
+        json!({"first": 101}),
+        json!({"last": 99999999}),
+        json!({"first": -1}),
+        json!({"after": "not-a-cursor"}),
+    ] {
+        let (status, body) = app.post(PAGE, variables.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(code_of(&body), "BAD_USER_INPUT", "{variables}: {body}");
+    }
+    assert_eq!(codes(&app.data(PAGE, json!({"first": 100})).await).len(), 2);
+}
+
+#[tokio::test]
+async fn unknown_things_are_null_and_malformed_ids_are_errors() {
+    let app = App::seeded().await;
+    let data = app
+        .data(
+            r#"{ nope: department(code: "nope") { code }
+                 y: department(code: "pingshan-gsdmb") { budget(year: 2019) { revenueTotal } profile(year: 2019) { duties } }
+                 n: node(id: "RGVwYXJ0bWVudDpub3BlLW5vcGU") { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({"nope": null, "y": {"budget": null, "profile": null}, "n": null})
+    );
+    for id in ["%%%", "Zm9vOmJhcg"] {
+        let (_, body) = app
+            .post(
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({"id": id}),
+            )
+            .await;
+        assert_eq!(code_of(&body), "BAD_USER_INPUT", "{body}");
+    }
+    let (_, body) = app
+        .post(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 99999) { unit } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(code_of(&body), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn every_node_type_round_trips_through_node() {
+    let app = App::seeded().await;
+    let data = app
+        .data(
+            r#"{ department(code: "pingshan-gsdmb") { id budget(year: 2023) { id projects { projectInfo { id key } } lines(scheme: ECONOMIC, code: "302") { node { id code } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let d = &data["department"];
+    let ids = [
+        (d["id"].clone(), "Department"),
+        (d["budget"]["id"].clone(), "Budget"),
+        (
+            d["budget"]["projects"][0]["projectInfo"]["id"].clone(),
+            "Project",
+        ),
+        (
+            d["budget"]["lines"][0]["node"]["id"].clone(),
+            "ClassificationNode",
+        ),
+    ];
+    for (id, typename) in ids {
+        let node = app
+            .data(
+                "query($id: ID!) { node(id: $id) { __typename id } }",
+                json!({"id": id}),
+            )
+            .await;
+        assert_eq!(node["node"], json!({"__typename": typename, "id": id}));
+    }
+    assert_eq!(bureau_id(&app).await, d["id"]);
+}
+
+#[tokio::test]
+async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
+    let app = App::seeded().await;
+    let data = app
+        .data(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) {
+                   unit currency yuan: revenueTotal(unit: YUAN)
+                   level3: lines(scheme: FUNCTIONAL, fromLevel: 3) { code }
+                   sub: lines(scheme: ECONOMIC, code: "30227") { code amount basic project amountYuan: amount(unit: YUAN) source { citation } }
+                   tables { tableNumber isEmpty }
+                 } }
+                 classificationNode(scheme: FUNCTIONAL, code: "2013799") { level ancestors { code } parent { code } amounts { year amount department { code } source { tableNumber } } } }"#,
+            json!({}),
+        )
+        .await;
+    let b = &data["department"]["budget"];
+    assert_eq!(
+        (b["unit"].clone(), b["currency"].clone(), b["yuan"].clone()),
+        (json!("万元"), json!("CNY"), json!("297600000"))
+    );
+    let level3: Vec<&str> = b["level3"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        level3,
+        [
+            "2013701", "2013702", "2013799", "2050803", "2080505", "2080506", "2101101", "2210201",
+            "2210203"
+        ]
+    );
+    assert_eq!(
+        b["sub"],
+        json!([{"code": "30227", "amount": "4187", "basic": "9", "project": "4178", "amountYuan": "41870000", "source": {"citation": "表8 一般公共预算支出表（按经济分类）"}}])
+    );
+    let empty: Vec<i64> = b["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["isEmpty"] == true)
+        .map(|t| t["tableNumber"].as_i64().unwrap())
+        .collect();
+    assert_eq!(empty, [10, 11]);
+    let node = &data["classificationNode"];
+    assert_eq!(node["level"], 3);
+    assert_eq!(
+        node["ancestors"],
+        json!([{"code": "201"}, {"code": "20137"}])
+    );
+    assert_eq!(
+        node["amounts"],
+        json!([{"year": 2023, "amount": "27102", "department": {"code": "pingshan-gsdmb"}, "source": {"tableNumber": 3}}])
+    );
+}
+
+#[tokio::test]
+async fn browsers_get_graphiql_and_get_queries_work() {
+    let app = App::seeded().await;
+    let request = Request::get("/graphql")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body.as_str().unwrap();
+    assert!(
+        html.contains("graphiql")
+            && html.contains("defaultQuery")
+            && html.contains("FunctionalTree"),
+        "{html}"
+    );
+    let request = Request::get("/graphql?query=%7BfiscalYears%7Byear%7D%7D")
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["data"]["fiscalYears"],
+        json!([{"year": 2022}, {"year": 2023}])
+    );
+}
+
+#[tokio::test]
+async fn database_failures_are_internal_errors_without_details() {
+    let app = App::seeded().await;
+    app.test
+        .db
+        .execute_unprepared("DROP TABLE glossary_term")
+        .await
+        .unwrap();
+    let (status, body) = app.post("{ glossary { term } }", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(code_of(&body), "INTERNAL");
+    let text = body.to_string();
+    assert!(body["errors"][0]["message"] == "internal error", "{text}");
+    assert!(
+        !text.contains("glossary_term") && !text.to_lowercase().contains("sql"),
+        "leaks internals: {text}"
+    );
+}

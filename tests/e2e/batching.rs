@@ -1,0 +1,90 @@
+//! Every relationship goes through a DataLoader: the statements a canonical query runs are a
+//! fixed number, the same on the real disclosure and on a much larger synthetic one.
+
+use crate::common::{App, EXAMPLES, TestDb, example};
+use seed::synth::Shape;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Upper bounds per canonical query (statements per request).
+const BOUNDS: &[(&str, usize)] = &[
+    ("Catalogue", 4),
+    ("FunctionalTree", 5),
+    ("EconomicTree", 4),
+    ("Revenue", 4),
+    ("YearOverYear", 10),
+    ("History", 3),
+    ("Node", 1),
+    ("Accountability", 5),
+];
+
+async fn counts(
+    app: &App,
+    department: &str,
+    id: &serde_json::Value,
+) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for name in EXAMPLES {
+        let query = example(name).replace("pingshan-gsdmb", department);
+        let variables = if *name == "Node" {
+            json!({ "id": id })
+        } else {
+            json!({})
+        };
+        counts.insert(*name, app.count_statements(&query, variables).await);
+    }
+    counts
+}
+
+#[tokio::test]
+async fn statement_counts_are_fixed_and_do_not_grow_with_data() {
+    let app = App::new(TestDb::seeded().await);
+    let bureau = crate::common::bureau_id(&app).await;
+    let real = counts(&app, "pingshan-gsdmb", &bureau).await;
+    eprintln!("statements per canonical query: {real:?}");
+    for (name, bound) in BOUNDS {
+        assert!(
+            real[name] <= *bound,
+            "{name} ran {} statements (bound {bound})",
+            real[name]
+        );
+    }
+
+    // 50 departments × 3 years, each with larger trees than the real one.
+    let dir = std::env::temp_dir().join(format!(
+        "budget-batching-{}-{}",
+        std::process::id(),
+        crate::common::backend()
+    ));
+    seed::synth::write(&dir, &Shape::new(50, 3)).unwrap();
+    seed::load(&app.test.db, &seed::DataSource::Dir(dir))
+        .await
+        .unwrap();
+    let code = Shape::department_code(7);
+    let id = app
+        .data(
+            &format!(r#"{{ department(code: "{code}") {{ id }} }}"#),
+            json!({}),
+        )
+        .await["department"]["id"]
+        .clone();
+    let synthetic = counts(&app, &code, &id).await;
+    assert_eq!(synthetic, real, "statement counts changed with the data");
+
+    // The synthetic tree really is bigger: the same query walked more rows with the same statements.
+    let tree = app
+        .data(
+            &example("FunctionalTree").replace("pingshan-gsdmb", &code),
+            json!({}),
+        )
+        .await;
+    let roots = tree["department"]["budget"]["lines"].as_array().unwrap();
+    assert_eq!(roots.len(), 6);
+    assert_eq!(
+        roots[0]["children"][0]["children"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}

@@ -1,0 +1,216 @@
+//! Test databases and an in-process app (no socket: requests go through `Router::oneshot`).
+
+use api::server::{AppState, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh, migrated database of its own, counting the SQL statements run on it.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub statements: Arc<AtomicUsize>,
+}
+
+/// `postgres` when the suite runs against PostgreSQL, else `sqlite`.
+pub fn backend() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+async fn fresh_url() -> String {
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let name = format!("budget_test_{}_{n}", std::process::id());
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let server = Database::connect(&admin)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            server
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .expect("drop test database");
+            server
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            server.close().await.ok();
+            let (base, _) = admin.rsplit_once('/').expect("database URL has a path");
+            format!("{base}/{name}")
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{name}.sqlite"));
+            let _ = std::fs::remove_file(&path);
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+impl TestDb {
+    /// Migrated and empty.
+    pub async fn empty() -> TestDb {
+        let mut db = Database::connect(fresh_url().await)
+            .await
+            .expect("connect test database");
+        Migrator::up(&db, None).await.expect("migrate");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        TestDb { db, statements }
+    }
+
+    /// With the bundled disclosure loaded.
+    pub async fn seeded() -> TestDb {
+        let test = TestDb::empty().await;
+        seed::load(&test.db, &seed::DataSource::Bundled)
+            .await
+            .expect("load bundled disclosure");
+        test
+    }
+
+    /// Every row of every table, as text: equal dumps mean an unchanged database.
+    pub async fn dump(&self) -> String {
+        use entity::*;
+        use sea_orm::{EntityTrait, QueryOrder};
+        let mut out = String::new();
+        macro_rules! dump {
+            ($($table:ident),*) => {$(
+                for row in $table::Entity::find().order_by_asc($table::Column::Id).all(&self.db).await.expect("dump") {
+                    out.push_str(&format!("{row:?}\n"));
+                }
+            )*};
+        }
+        dump!(
+            dataset,
+            source,
+            department,
+            department_profile,
+            staffing,
+            division,
+            classification_node,
+            budget_line,
+            allocation,
+            headline,
+            project,
+            project_budget,
+            subproject,
+            project_goal,
+            three_public,
+            performance_task,
+            indicator,
+            goal,
+            glossary_term,
+            note,
+            consistency_check
+        );
+        for row in fiscal_year::Entity::find()
+            .order_by_asc(fiscal_year::Column::Year)
+            .all(&self.db)
+            .await
+            .expect("dump")
+        {
+            out.push_str(&format!("{row:?}\n"));
+        }
+        out
+    }
+}
+
+/// The application over a test database.
+pub struct App {
+    pub test: TestDb,
+    router: Router,
+}
+
+impl App {
+    pub fn new(test: TestDb) -> App {
+        let router = router(AppState::new(test.db.clone()));
+        App { test, router }
+    }
+
+    pub async fn seeded() -> App {
+        App::new(TestDb::seeded().await)
+    }
+
+    /// Sends a request; returns the status and the body (JSON, or a string for other bodies).
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (status, body)
+    }
+
+    /// POSTs a GraphQL request.
+    pub async fn post(&self, query: &str, variables: Value) -> (StatusCode, Value) {
+        let body = json!({ "query": query, "variables": variables });
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// POSTs a query that must succeed; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(query, variables).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs a query and counts the SQL statements it executed.
+    pub async fn count_statements(&self, query: &str, variables: Value) -> usize {
+        self.test.statements.store(0, Ordering::SeqCst);
+        self.data(query, variables).await;
+        self.test.statements.load(Ordering::SeqCst)
+    }
+}
+
+/// A canonical query of the contract, from `examples/`.
+pub fn example(name: &str) -> String {
+    let path = format!("{}/../examples/{name}.graphql", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The canonical query names.
+pub const EXAMPLES: &[&str] = &[
+    "Catalogue",
+    "FunctionalTree",
+    "EconomicTree",
+    "Revenue",
+    "YearOverYear",
+    "History",
+    "Node",
+    "Accountability",
+];
+
+/// The global id of `pingshan-gsdmb` as the API returns it (Node's `$id`).
+pub async fn bureau_id(app: &App) -> Value {
+    let data = app
+        .data(
+            r#"{ department(code: "pingshan-gsdmb") { id } }"#,
+            json!({}),
+        )
+        .await;
+    data["department"]["id"].clone()
+}

@@ -1,0 +1,215 @@
+//! The loader: idempotence, reloads, and bad input that must leave the database unchanged.
+
+use crate::common::TestDb;
+use seed::{DataSource, LoadError, Outcome};
+use std::path::PathBuf;
+
+/// A copy of the bundled data in a temp directory, with one file edited.
+fn edited(name: &str, file: &str, edit: impl FnOnce(String) -> String) -> DataSource {
+    let dir = std::env::temp_dir().join(format!(
+        "budget-data-{}-{name}-{}",
+        std::process::id(),
+        crate::common::backend()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in seed::files::FILES {
+        std::fs::write(dir.join(f), DataSource::Bundled.read(f).unwrap()).unwrap();
+    }
+    let path: PathBuf = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+    DataSource::Dir(dir)
+}
+
+fn replace_once(text: String, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "fixture text `{from}` not found");
+    text.replacen(from, to, 1)
+}
+
+#[tokio::test]
+async fn a_second_load_changes_nothing() {
+    let test = TestDb::seeded().await;
+    let before = test.dump().await;
+    let again = seed::load(&test.db, &DataSource::Bundled).await.unwrap();
+    assert_eq!(again, Outcome::Unchanged { version: 1 });
+    assert_eq!(test.dump().await, before);
+}
+
+#[tokio::test]
+async fn changed_files_replace_the_dataset_in_place() {
+    let test = TestDb::seeded().await;
+    let before = test.dump().await;
+    let source = edited("reload", "text.json", |t| {
+        replace_once(t, "本表本年无发生额。", "本表本年无发生额（改）。")
+    });
+    assert_eq!(
+        seed::load(&test.db, &source).await.unwrap(),
+        Outcome::Loaded { version: 2 }
+    );
+    let after = test.dump().await;
+    assert_ne!(after, before);
+    assert!(after.contains("本表本年无发生额（改）。"));
+    // Same number of rows: the old load was replaced, not duplicated.
+    assert_eq!(after.lines().count(), before.lines().count());
+    // And loading the original back restores it (ids aside).
+    assert_eq!(
+        seed::load(&test.db, &DataSource::Bundled).await.unwrap(),
+        Outcome::Loaded { version: 3 }
+    );
+    assert!(!test.dump().await.contains("（改）"));
+}
+
+/// Each malformed input: the error names file, line and column, and nothing is written.
+#[tokio::test]
+async fn bad_input_is_refused_and_leaves_the_database_unchanged() {
+    type Edit = Box<dyn FnOnce(String) -> String>;
+    let cases: Vec<(&str, &str, Edit, &str)> = vec![
+        (
+            "bad-number",
+            "budget_lines.csv",
+            Box::new(|t| {
+                replace_once(
+                    t,
+                    ",29173,1282,27891,5304,112,0",
+                    ",29,173,1282,27891,5304,112,0",
+                )
+            }),
+            "budget_lines.csv, line",
+        ),
+        (
+            "not-a-number",
+            "headlines.csv",
+            Box::new(|t| replace_once(t, ",1763,万元", ",一千七百,万元")),
+            "column `amount`",
+        ),
+        (
+            "too-precise",
+            "subprojects.csv",
+            Box::new(|t| replace_once(t, "8247.97", "8247.97001")),
+            "more than 4 decimal places",
+        ),
+        (
+            "unknown-code",
+            "budget_lines.csv",
+            Box::new(|t| replace_once(t, ",2013799,", ",2013798,")),
+            "unknown FUNCTIONAL code `2013798`",
+        ),
+        (
+            "unknown-parent",
+            "classifications.csv",
+            Box::new(|t| replace_once(t, "FUNCTIONAL,20137,201,", "FUNCTIONAL,20137,209,")),
+            "unknown parent `209`",
+        ),
+        (
+            "missing-column",
+            "headlines.csv",
+            Box::new(|t| replace_once(t, ",also_in,", ",also,")),
+            "missing column",
+        ),
+        (
+            "duplicate-row",
+            "three_public.csv",
+            Box::new(|t| {
+                let dup = t.lines().nth(1).unwrap().to_owned();
+                format!("{t}{dup}\n")
+            }),
+            "duplicate row",
+        ),
+        (
+            "unknown-year",
+            "projects.csv",
+            Box::new(|t| replace_once(t, "pingshan-gsdmb,2022,", "pingshan-gsdmb,2021,")),
+            "unknown year 2021",
+        ),
+        (
+            "unknown-department",
+            "staffing.csv",
+            Box::new(|t| replace_once(t, "pingshan-gsbdc,", "pingshan-nope,")),
+            "unknown department `pingshan-nope`",
+        ),
+        (
+            "bad-json",
+            "text.json",
+            Box::new(|t| replace_once(t, "\"glossary\"", "\"glossary\" oops")),
+            "text.json",
+        ),
+        (
+            "mismatch",
+            "budget_lines.csv",
+            Box::new(|t| replace_once(t, "30201,办公费,46,12,34", "30201,办公费,56,22,34")),
+            "consistency checks failed",
+        ),
+    ];
+    let test = TestDb::seeded().await;
+    let before = test.dump().await;
+    for (name, file, edit, expected) in cases {
+        let source = edited(name, file, edit);
+        let error = seed::load(&test.db, &source).await.expect_err(name);
+        let message = error.to_string();
+        assert!(message.contains(expected), "{name}: {message}");
+        match (&error, name) {
+            (LoadError::Mismatch(_), "mismatch") => {}
+            (LoadError::Invalid(errors), _) => {
+                assert!(errors.iter().all(|e| e.file == file), "{name}: {message}")
+            }
+            _ => panic!("{name}: unexpected {message}"),
+        }
+        assert_eq!(test.dump().await, before, "{name} changed the database");
+    }
+}
+
+#[tokio::test]
+async fn errors_name_the_row_and_column() {
+    let source = edited("row-column", "budget_lines.csv", |t| {
+        replace_once(
+            t,
+            ",2013799,其他网信事务支出,27102,",
+            ",2013799,其他网信事务支出,27x02,",
+        )
+    });
+    let test = TestDb::empty().await;
+    let Err(LoadError::Invalid(errors)) = seed::load(&test.db, &source).await else {
+        panic!("expected invalid data")
+    };
+    let e = &errors[0];
+    assert_eq!(
+        (e.file.as_str(), e.column.as_deref()),
+        ("budget_lines.csv", Some("total"))
+    );
+    let line = e.line.expect("a line number");
+    let text = std::fs::read_to_string(match &source {
+        DataSource::Dir(d) => d.join("budget_lines.csv"),
+        _ => unreachable!(),
+    })
+    .unwrap();
+    assert!(
+        text.lines()
+            .nth(line as usize - 1)
+            .unwrap()
+            .contains("27x02"),
+        "line {line} is the bad row"
+    );
+    // Nothing at all was written to the empty database.
+    assert_eq!(test.dump().await, "");
+}
+
+#[tokio::test]
+async fn synthetic_disclosures_load_and_check_out() {
+    let shape = seed::synth::Shape::new(3, 2);
+    let dir = std::env::temp_dir().join(format!(
+        "budget-synth-{}-{}",
+        std::process::id(),
+        crate::common::backend()
+    ));
+    seed::synth::write(&dir, &shape).unwrap();
+    let first = std::fs::read_to_string(dir.join("budget_lines.csv")).unwrap();
+    seed::synth::write(&dir, &shape).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("budget_lines.csv")).unwrap(),
+        first,
+        "deterministic"
+    );
+    let test = TestDb::seeded().await;
+    let outcome = seed::load(&test.db, &DataSource::Dir(dir)).await.unwrap();
+    assert_eq!(outcome, Outcome::Loaded { version: 2 });
+}

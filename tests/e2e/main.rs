@@ -1,0 +1,10 @@
+//! End-to-end suite: one binary, a module per area. Runs on SQLite by default and on
+//! PostgreSQL when `TEST_DATABASE_URL` points at a server (each test gets its own database).
+
+mod api;
+mod batching;
+mod common;
+mod contract;
+mod disclosure;
+mod loader;
+mod schema_sync;
