@@ -1,5 +1,6 @@
 //! Server configuration: flags or environment variables.
 
+use crate::limits::Limits;
 use clap::Parser;
 use std::time::Duration;
 
@@ -23,9 +24,55 @@ pub struct Config {
     /// Largest database pool.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
-    /// How long a request waits for a database connection, in milliseconds.
+    /// How long a request waits for a database connection, in milliseconds (keep it below
+    /// the request timeout so a down database fails fast).
     #[arg(long, env = "DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2_000)]
     pub db_acquire_timeout_ms: u64,
+    /// Longest a request may run, in milliseconds.
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
+    /// Deepest field nesting of a query.
+    #[arg(long, env = "MAX_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+    /// Largest query complexity (list fields count once per item of their page).
+    #[arg(long, env = "MAX_COMPLEXITY", default_value_t = 2_000)]
+    pub max_complexity: usize,
+    /// Deepest selection nesting, checked on the text before parsing.
+    #[arg(long, env = "MAX_RECURSIVE_DEPTH", default_value_t = 32)]
+    pub max_recursive_depth: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "MAX_DIRECTIVES", default_value_t = 4)]
+    pub max_directives: usize,
+    /// Most aliases in a query.
+    #[arg(long, env = "MAX_ALIASES", default_value_t = 100)]
+    pub max_aliases: usize,
+    /// Most field selections in a query.
+    #[arg(long, env = "MAX_FIELDS", default_value_t = 500)]
+    pub max_fields: usize,
+    /// Longest query text, in bytes.
+    #[arg(long, env = "MAX_QUERY_BYTES", default_value_t = 32 * 1024)]
+    pub max_query_bytes: usize,
+    /// Largest request body, in bytes (larger: 413).
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Responses kept in the in-process cache (0 disables it).
+    #[arg(long, env = "CACHE_ENTRIES", default_value_t = 10_000)]
+    pub cache_entries: usize,
+    /// Bytes of responses kept in the in-process cache.
+    #[arg(long, env = "CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub cache_bytes: usize,
+    /// `Cache-Control: max-age` of GET responses, in seconds.
+    #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u64,
+    /// How often the data version is re-read from the database, in milliseconds.
+    #[arg(long, env = "DATA_VERSION_POLL_MS", default_value_t = 2_000)]
+    pub data_version_poll_ms: u64,
+    /// Allowed CORS origins, comma-separated; `*` (the default) allows any origin.
+    #[arg(long, env = "CORS_ORIGINS", default_value = "*")]
+    pub cors_origins: String,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,
@@ -34,5 +81,24 @@ pub struct Config {
 impl Config {
     pub fn db_acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.db_acquire_timeout_ms)
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            depth: self.max_depth,
+            complexity: self.max_complexity,
+            recursive_depth: self.max_recursive_depth,
+            directives: self.max_directives,
+            aliases: self.max_aliases,
+            fields: self.max_fields,
+            query_bytes: self.max_query_bytes,
+            body_bytes: self.max_body_bytes,
+            timeout_ms: self.request_timeout_ms,
+        }
+    }
+
+    /// Defaults, as `cargo run -p api` with no flags (for tests and embedding).
+    pub fn defaults() -> Config {
+        Config::parse_from(["api"])
     }
 }

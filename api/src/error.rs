@@ -11,6 +11,8 @@ pub enum ApiError {
     BadUserInput(String),
     /// Something the client named does not exist, where `null` would be ambiguous.
     NotFound(String),
+    /// The database cannot be reached right now (down, restarting, pool exhausted): retry later.
+    Unavailable(Arc<sea_orm::DbErr>),
     /// The database or the server failed; details are in the server log only.
     Internal(Arc<sea_orm::DbErr>),
 }
@@ -20,6 +22,7 @@ impl ApiError {
     pub fn message(&self) -> &str {
         match self {
             ApiError::BadUserInput(message) | ApiError::NotFound(message) => message,
+            ApiError::Unavailable(_) => "the database is unavailable; retry later",
             ApiError::Internal(_) => "internal error",
         }
     }
@@ -29,6 +32,7 @@ impl ApiError {
         match self {
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Unavailable(_) => "SERVICE_UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -40,10 +44,34 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+/// Whether a database error means "cannot reach the database" rather than a failed statement.
+fn is_unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::Protocol(_)
+            ) || matches!(e.as_ref(), sqlx::Error::Database(d) if d.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
+        }
+        _ => false,
+    }
+}
+
 impl From<Arc<sea_orm::DbErr>> for ApiError {
     fn from(error: Arc<sea_orm::DbErr>) -> Self {
-        tracing::error!(error = %error, "database error");
-        ApiError::Internal(error)
+        if is_unavailable(&error) {
+            tracing::warn!(error = %error, "database unavailable");
+            ApiError::Unavailable(error)
+        } else {
+            tracing::error!(error = %error, "database error");
+            ApiError::Internal(error)
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 
 pub mod config;
 pub mod error;
+pub mod http;
+pub mod limits;
 pub mod loaders;
 pub mod schema;
 pub mod server;

@@ -1,34 +1,84 @@
-//! HTTP: the axum router, database connection and start-up (migrate, seed, serve).
+//! HTTP: the axum router and its layers, database connection, the data-version watcher, and
+//! start-up (migrate, seed, serve until Ctrl-C or SIGTERM).
 
 use crate::config::Config;
-use crate::loaders::loaders;
+use crate::http::{GraphQLService, ResponseCache};
 use crate::schema::{self, AppSchema};
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: AppSchema,
+    pub graphql: GraphQLService,
     pub db: DatabaseConnection,
     graphiql: Arc<String>,
+    cors_origins: String,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self {
-            schema: schema::builder(db.clone()).finish(),
+    /// State with the default configuration.
+    pub async fn new(db: DatabaseConnection) -> Self {
+        Self::with_config(db, &Config::defaults()).await
+    }
+
+    /// State for a configuration; reads the current data version.
+    pub async fn with_config(db: DatabaseConnection, config: &Config) -> Self {
+        let limits = config.limits();
+        let graphql = GraphQLService {
+            schema: schema::builder(db.clone(), &limits).finish(),
+            db: db.clone(),
+            limits,
+            cache: Arc::new(ResponseCache::new(config.cache_entries, config.cache_bytes)),
+            version: Arc::new(AtomicI64::new(0)),
+            max_age: config.cache_max_age,
+        };
+        let state = Self {
+            graphql,
             db,
             graphiql: Arc::new(graphiql_page()),
+            cors_origins: config.cors_origins.clone(),
+        };
+        state.refresh_data_version().await;
+        state
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &AppSchema {
+        &self.graphql.schema
+    }
+
+    /// Re-reads the data version; on a change, drops cached responses. Returns the version.
+    pub async fn refresh_data_version(&self) -> i64 {
+        match seed::store::data_version(&self.db).await {
+            Ok(version) => {
+                if self.graphql.version.swap(version, Ordering::Relaxed) != version {
+                    self.graphql.cache.clear();
+                }
+                version
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the data version");
+                self.graphql.version.load(Ordering::Relaxed)
+            }
         }
     }
 }
@@ -49,50 +99,117 @@ fn graphiql_page() -> String {
     )
 }
 
-/// The application's routes.
+/// Request ids: a per-process random prefix and a counter.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u32,
+    next: Arc<AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        RequestIds {
+            prefix: nanos ^ std::process::id(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+fn cors(origins: &str) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers(Any)
+        .max_age(Duration::from_secs(86_400));
+    if origins.trim() == "*" {
+        layer.allow_origin(Any)
+    } else {
+        let list: Vec<HeaderValue> = origins
+            .split(',')
+            .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+            .collect();
+        layer.allow_origin(AllowOrigin::list(list))
+    }
+}
+
+/// The application's routes and layers.
 pub fn router(state: AppState) -> Router {
+    let body_limit = state.graphql.limits.body_bytes;
+    let origins = state.cors_origins.clone();
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql))
+        .route("/graphql", any(graphql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(CompressionLayer::new())
+        .layer(cors(&origins))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
 }
 
-async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    state
-        .schema
-        .execute(request.into_inner().data(loaders(state.db.clone())))
-        .await
-        .into()
-}
-
-/// A browser (asking for HTML, with no query) gets GraphiQL; anything else is a GraphQL GET.
-async fn graphql_get(
+/// `/graphql`: GraphiQL for a browser, GraphQL over HTTP for everything else.
+async fn graphql(
     State(state): State<AppState>,
+    method: Method,
     headers: HeaderMap,
-    uri: axum::http::Uri,
-    request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
+    uri: Uri,
+    request: Request,
 ) -> Response {
+    if method != Method::GET && method != Method::POST {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, POST")],
+            "use GET or POST",
+        )
+            .into_response();
+    }
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
-    let has_query = uri.query().is_some_and(|q| {
-        q.split('&')
-            .any(|p| p.starts_with("query=") || p.starts_with("extensions="))
-    });
-    if wants_html && !has_query {
+    if method == Method::GET && wants_html && uri.query().is_none_or(|q| q.is_empty()) {
         return Html(state.graphiql.as_str().to_owned()).into_response();
     }
-    match request {
-        Ok(request) => graphql(State(state), request).await.into_response(),
-        Err(rejection) => rejection.into_response(),
-    }
+    let body = if method == Method::POST {
+        match axum::body::to_bytes(request.into_body(), state.graphql.limits.body_bytes).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+            }
+        }
+    } else {
+        Bytes::new()
+    };
+    state
+        .graphql
+        .handle(method, headers, uri.query().map(str::to_owned), body)
+        .await
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
     let ping = tokio::time::timeout(
-        std::time::Duration::from_secs(2),
+        Duration::from_secs(2),
         state.db.execute_unprepared("SELECT 1"),
     )
     .await;
@@ -106,16 +223,41 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Connects to the database and applies migrations.
+/// Connects to the database (bounded pool, acquire timeout) and applies migrations.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.db_max_connections)
+        .min_connections(0)
         .acquire_timeout(config.db_acquire_timeout())
+        .connect_timeout(config.db_acquire_timeout())
         .sqlx_logging(false);
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// Re-reads the data version every `period`, so a load by `cargo run -p seed` invalidates
+/// ETags and cached responses of running servers.
+pub fn watch_data_version(state: AppState, period: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            state.refresh_data_version().await;
+        }
+    })
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves; in-flight requests complete.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Migrates, seeds an empty database with the bundled disclosure, and serves until Ctrl-C or
@@ -125,17 +267,22 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if let Some(outcome) = seed::seed_if_empty(&db).await? {
         tracing::info!(?outcome, "seeded the bundled disclosure");
     }
+    let state = AppState::with_config(db, &config).await;
+    let watcher = watch_data_version(
+        state.clone(),
+        Duration::from_millis(config.data_version_poll_ms),
+    );
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
     let address = listener.local_addr()?;
     tracing::info!("serving GraphQL at http://{address}/graphql");
-    axum::serve(listener, router(AppState::new(db)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    serve(listener, state, shutdown_signal()).await?;
+    watcher.abort();
     tracing::info!("shut down");
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -154,4 +301,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
 }

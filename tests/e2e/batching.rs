@@ -38,7 +38,7 @@ async fn counts(
 
 #[tokio::test]
 async fn statement_counts_are_fixed_and_do_not_grow_with_data() {
-    let app = App::new(TestDb::seeded().await);
+    let app = App::uncached(TestDb::seeded().await).await;
     let bureau = crate::common::bureau_id(&app).await;
     let real = counts(&app, "pingshan-gsdmb", &bureau).await;
     eprintln!("statements per canonical query: {real:?}");

@@ -134,13 +134,30 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(test: TestDb) -> App {
-        let router = router(AppState::new(test.db.clone()));
-        App { test, router }
+    pub async fn new(test: TestDb) -> App {
+        let state = AppState::new(test.db.clone()).await;
+        App::with_state(test, state)
+    }
+
+    /// With the response cache off, so every request reaches the database.
+    pub async fn uncached(test: TestDb) -> App {
+        let config = api::config::Config {
+            cache_entries: 0,
+            ..api::config::Config::defaults()
+        };
+        let state = AppState::with_config(test.db.clone(), &config).await;
+        App::with_state(test, state)
+    }
+
+    pub fn with_state(test: TestDb, state: AppState) -> App {
+        App {
+            test,
+            router: router(state),
+        }
     }
 
     pub async fn seeded() -> App {
-        App::new(TestDb::seeded().await)
+        App::new(TestDb::seeded().await).await
     }
 
     /// Sends a request; returns the status and the body (JSON, or a string for other bodies).

@@ -15,7 +15,7 @@ fn schema_file_is_current() {
 
 #[tokio::test]
 async fn every_type_field_argument_and_enum_value_has_a_description() {
-    let app = App::new(crate::common::TestDb::empty().await);
+    let app = App::new(crate::common::TestDb::empty().await).await;
     let data = app
         .data(
             "{ __schema { types { name kind description fields { name description args { name description } } enumValues { name description } } } }",

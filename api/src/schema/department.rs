@@ -286,6 +286,9 @@ pub struct DepartmentQuery;
 #[Object]
 impl DepartmentQuery {
     /// Departments and units, ordered by code, as a Relay connection.
+    #[graphql(
+        complexity = "(first.or(last).unwrap_or(20).clamp(0, 100) as usize) * child_complexity + 1"
+    )]
     async fn departments(
         &self,
         ctx: &Context<'_>,

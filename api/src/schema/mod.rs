@@ -11,6 +11,10 @@ pub mod projects;
 pub mod reference;
 pub mod relay;
 
+use crate::limits::{Limits, LimitsExtension};
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
@@ -25,13 +29,25 @@ pub struct QueryRoot(
 /// The API schema (read-only).
 pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
-/// The schema with its database; the per-request DataLoader is added by the caller
+/// Persisted queries remembered per process (automatic persisted queries).
+const PERSISTED_QUERIES: usize = 4096;
+
+/// The schema with its database and limits; the per-request DataLoader is added by the caller
 /// ([`crate::loaders::loaders`]).
 pub fn builder(
     db: DatabaseConnection,
+    limits: &Limits,
 ) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .register_output_type::<reference::Node>()
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.recursive_depth)
+        .limit_directives(limits.directives)
+        .extension(LimitsExtension(*limits))
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            PERSISTED_QUERIES,
+        )))
         .data(db)
 }
 

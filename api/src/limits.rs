@@ -1,0 +1,256 @@
+//! Abuse limits for a public endpoint. async-graphql enforces depth, complexity, recursion and
+//! directives once configured; this module adds what it lacks (query text size and brace
+//! nesting checked before parsing, a cap on fields and aliases) and gives every refusal an
+//! `extensions.code`.
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use std::sync::Arc;
+
+/// Every limit, with defaults sized for the canonical queries and the standard introspection
+/// query (which GraphiQL and code generators send).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest field nesting.
+    pub depth: usize,
+    /// Largest complexity; list fields count once per item of their page.
+    pub complexity: usize,
+    /// Deepest selection-set nesting, checked on the raw text before parsing as well.
+    pub recursive_depth: usize,
+    /// Most directives on one field.
+    pub directives: usize,
+    /// Most aliased fields in a document.
+    pub aliases: usize,
+    /// Most field selections in a document (fragments included).
+    pub fields: usize,
+    /// Longest query text, in bytes.
+    pub query_bytes: usize,
+    /// Largest request body, in bytes (larger bodies get 413).
+    pub body_bytes: usize,
+    /// Longest time a request may run, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            depth: 16,
+            complexity: 2_000,
+            recursive_depth: 32,
+            directives: 4,
+            aliases: 100,
+            fields: 500,
+            query_bytes: 32 * 1024,
+            body_bytes: 1024 * 1024,
+            timeout_ms: 10_000,
+        }
+    }
+}
+
+/// A GraphQL error with `extensions.code`.
+pub fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
+
+/// The deepest `{` nesting of a query text (strings, block strings and comments skipped):
+/// refuses pathological nesting before the parser recurses into it.
+pub fn brace_depth(query: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Checks a query text before it is parsed.
+pub fn check_text(limits: &Limits, query: &str) -> Result<(), ServerError> {
+    if query.len() > limits.query_bytes {
+        return Err(coded(
+            format!(
+                "The query is {} bytes; at most {} are allowed.",
+                query.len(),
+                limits.query_bytes
+            ),
+            "QUERY_TOO_LARGE",
+        ));
+    }
+    if brace_depth(query) > limits.recursive_depth {
+        return Err(coded(
+            format!(
+                "The query nests deeper than {} levels.",
+                limits.recursive_depth
+            ),
+            "QUERY_TOO_DEEP",
+        ));
+    }
+    Ok(())
+}
+
+/// Counts (fields, aliases) in a parsed document.
+fn count(doc: &ExecutableDocument) -> (usize, usize) {
+    fn walk(set: &Positioned<SelectionSet>, totals: &mut (usize, usize)) {
+        for item in &set.node.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    totals.0 += 1;
+                    if field.node.alias.is_some() {
+                        totals.1 += 1;
+                    }
+                    walk(&field.node.selection_set, totals);
+                }
+                Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set, totals),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    let mut totals = (0, 0);
+    for (_, operation) in doc.operations.iter() {
+        walk(&operation.node.selection_set, &mut totals);
+    }
+    for fragment in doc.fragments.values() {
+        walk(&fragment.node.selection_set, &mut totals);
+    }
+    totals
+}
+
+/// The extension that enforces the field and alias caps and codes parse and validation errors.
+pub struct LimitsExtension(pub Limits);
+
+impl ExtensionFactory for LimitsExtension {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsChecker(self.0))
+    }
+}
+
+struct LimitsChecker(Limits);
+
+fn with_code(mut error: ServerError, code: &str) -> ServerError {
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some());
+    if !has_code {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    error
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for LimitsChecker {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        check_text(&self.0, query)?;
+        let doc = next
+            .run(ctx, query, variables)
+            .await
+            .map_err(|e| with_code(e, "GRAPHQL_PARSE_FAILED"))?;
+        let (fields, aliases) = count(&doc);
+        if aliases > self.0.aliases {
+            return Err(coded(
+                format!(
+                    "The query has {aliases} aliases; at most {} are allowed.",
+                    self.0.aliases
+                ),
+                "TOO_MANY_ALIASES",
+            ));
+        }
+        if fields > self.0.fields {
+            return Err(coded(
+                format!(
+                    "The query selects {fields} fields; at most {} are allowed.",
+                    self.0.fields
+                ),
+                "TOO_MANY_FIELDS",
+            ));
+        }
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| {
+                    let code = if e.message.contains("nested too deep") {
+                        "DEPTH_LIMIT_EXCEEDED"
+                    } else if e.message.contains("too complex") {
+                        "COMPLEXITY_LIMIT_EXCEEDED"
+                    } else if e.message.contains("recursion depth") {
+                        "QUERY_TOO_DEEP"
+                    } else if e.message.contains("directives") {
+                        "TOO_MANY_DIRECTIVES"
+                    } else {
+                        "GRAPHQL_VALIDATION_FAILED"
+                    };
+                    with_code(e, code)
+                })
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brace_depth_skips_strings_and_comments() {
+        assert_eq!(brace_depth("{ a { b } }"), 2);
+        assert_eq!(
+            brace_depth(
+                r#"{ a(x: "{{{{") # {{{{
+          { b } }"#
+            ),
+            2
+        );
+        assert_eq!(
+            brace_depth(&format!("{}{}", "{a".repeat(10_000), "}".repeat(10_000))),
+            10_000
+        );
+    }
+}
