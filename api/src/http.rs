@@ -411,7 +411,15 @@ impl GraphQLService {
         };
         let status = status_of(&response, media);
         let cache_it = response.errors.is_empty();
-        let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
+        let mut json = serde_json::to_value(&response).unwrap_or_default();
+        // A request error (nothing executed) has no `data` entry at all.
+        if response.data == async_graphql::Value::Null
+            && !response.errors.is_empty()
+            && let Some(object) = json.as_object_mut()
+        {
+            object.remove("data");
+        }
+        let body = Bytes::from(serde_json::to_vec(&json).unwrap_or_default());
         if cache_it {
             self.cache.put(
                 key,

@@ -157,6 +157,20 @@ impl ExtensionFactory for LimitsExtension {
 
 struct LimitsChecker(Limits);
 
+/// The code of a refusal by one of async-graphql's own limits (it reports them as plain
+/// messages, during parsing or validation).
+fn classify(message: &str) -> Option<&'static str> {
+    [
+        ("nested too deep", "DEPTH_LIMIT_EXCEEDED"),
+        ("too complex", "COMPLEXITY_LIMIT_EXCEEDED"),
+        ("recursion depth", "QUERY_TOO_DEEP"),
+        ("number of directives", "TOO_MANY_DIRECTIVES"),
+    ]
+    .iter()
+    .find(|(text, _)| message.contains(text))
+    .map(|(_, code)| *code)
+}
+
 fn with_code(mut error: ServerError, code: &str) -> ServerError {
     let has_code = error
         .extensions
@@ -181,10 +195,10 @@ impl Extension for LimitsChecker {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         check_text(&self.0, query)?;
-        let doc = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(|e| with_code(e, "GRAPHQL_PARSE_FAILED"))?;
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            let code = classify(&e.message).unwrap_or("GRAPHQL_PARSE_FAILED");
+            with_code(e, code)
+        })?;
         let (fields, aliases) = count(&doc);
         if aliases > self.0.aliases {
             return Err(coded(
@@ -216,17 +230,7 @@ impl Extension for LimitsChecker {
             errors
                 .into_iter()
                 .map(|e| {
-                    let code = if e.message.contains("nested too deep") {
-                        "DEPTH_LIMIT_EXCEEDED"
-                    } else if e.message.contains("too complex") {
-                        "COMPLEXITY_LIMIT_EXCEEDED"
-                    } else if e.message.contains("recursion depth") {
-                        "QUERY_TOO_DEEP"
-                    } else if e.message.contains("directives") {
-                        "TOO_MANY_DIRECTIVES"
-                    } else {
-                        "GRAPHQL_VALIDATION_FAILED"
-                    };
+                    let code = classify(&e.message).unwrap_or("GRAPHQL_VALIDATION_FAILED");
                     with_code(e, code)
                 })
                 .collect()

@@ -8,3 +8,4 @@ mod contract;
 mod disclosure;
 mod loader;
 mod schema_sync;
+mod serving;
