@@ -4,6 +4,7 @@
 
 use crate::limits::{Limits, check_text, coded};
 use crate::loaders::loaders;
+use crate::metrics::{METRICS, Metrics};
 use crate::schema::AppSchema;
 use async_graphql::{ServerError, Variables};
 use axum::body::{Body, Bytes};
@@ -382,6 +383,7 @@ impl GraphQLService {
             );
         }
         if let Some(hit) = self.cache.get(&key) {
+            Metrics::add(&METRICS.cache_hits);
             return self.finish(hit.status, media, hit.body, cacheable.then_some(&tag));
         }
         let request = match params.into_request() {
@@ -389,6 +391,7 @@ impl GraphQLService {
             Err(message) => return refuse(StatusCode::BAD_REQUEST, media, &message, "BAD_REQUEST"),
         };
         let request = request.data(loaders(self.db.clone()));
+        Metrics::add(&METRICS.graphql_executed);
         let timeout = Duration::from_millis(self.limits.timeout_ms);
         let response = match tokio::time::timeout(timeout, self.schema.execute(request)).await {
             Ok(response) => response,

@@ -5,5 +5,6 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod loaders;
+pub mod metrics;
 pub mod schema;
 pub mod server;

@@ -4,9 +4,8 @@
 //! A relationship is a [`Group`]: which entity, which key, and how to select many keys at once.
 //! `Many<G>` loads every row for a key; `One<G>` the single row with that key.
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::*;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -14,11 +13,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// The per-request loader.
-pub type Loaders = DataLoader<Db>;
+pub type Loaders = DataLoader<Db, HashMapCache>;
 
-/// Builds the loader for one request.
+/// Builds the loader for one request. Its cache lives as long as the request, so a key asked
+/// for by several fields is fetched once even when the asks fall into different batches.
 pub fn loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(Db(db), tokio::spawn)
+    DataLoader::with_cache(Db(db), tokio::spawn, HashMapCache::default())
 }
 
 /// Database handle the loaders query.
@@ -272,8 +272,6 @@ by_parent! {
     UnitsOf => department.ParentId(parent_id) order Code;
     /// Children of a classification node.
     ChildrenOf => classification_node.ParentId(parent_id) order Code;
-    /// Every printed row for a classification node, across departments and years.
-    LinesOfNode => budget_line.NodeId(node_id) order Year;
 }
 
 /// A department by code.
@@ -323,29 +321,9 @@ impl Loader<YearsOf> for Db {
     type Error = Arc<sea_orm::DbErr>;
 
     async fn load(&self, keys: &[YearsOf]) -> Result<HashMap<YearsOf, Self::Value>, Self::Error> {
-        use sea_orm::FromQueryResult;
-        #[derive(FromQueryResult)]
-        struct Row {
-            department_id: i32,
-            year: i32,
-        }
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        // One statement: the union of the fact tables that can carry a year on their own.
-        let select = |table: &'static str| {
-            Query::select()
-                .distinct()
-                .column("department_id")
-                .column("year")
-                .from(table)
-                .and_where(Expr::col("department_id").is_in(ids.clone()))
-                .to_owned()
-        };
-        let mut union = select("headline");
-        for table in ["budget_line", "project_budget", "three_public"] {
-            union.union(sea_orm::sea_query::UnionType::Distinct, select(table));
-        }
-        let backend = self.0.get_database_backend();
-        let rows = Row::find_by_statement(backend.build(&union))
+        let rows = department_year::Entity::find()
+            .filter(department_year::Column::DepartmentId.is_in(ids))
             .all(&self.0)
             .await
             .map_err(Arc::new)?;
@@ -364,5 +342,47 @@ impl Loader<YearsOf> for Db {
                 (k, Arc::new(v))
             })
             .collect())
+    }
+}
+
+/// The rows the API serves for a department-year and scheme (`is_primary`: one per node).
+pub struct PrimaryLinesOf;
+impl Group for PrimaryLinesOf {
+    type Entity = budget_line::Entity;
+    type Key = (i32, i32, String);
+    fn condition(keys: &[(i32, i32, String)]) -> Condition {
+        let pairs: Vec<DeptYear> = keys.iter().map(|k| (k.0, k.1)).collect();
+        let schemes: Vec<String> = keys.iter().map(|k| k.2.clone()).collect();
+        dept_year_condition(
+            budget_line::Column::DepartmentId,
+            budget_line::Column::Year,
+            &pairs,
+        )
+        .add(budget_line::Column::Scheme.is_in(schemes))
+        .add(budget_line::Column::IsPrimary.eq(true))
+    }
+    fn key(m: &budget_line::Model) -> (i32, i32, String) {
+        (m.department_id, m.year, m.scheme.clone())
+    }
+    fn order() -> budget_line::Column {
+        budget_line::Column::Id
+    }
+}
+
+/// The rows the API serves for a classification node, across departments and years.
+pub struct PrimaryLinesOfNode;
+impl Group for PrimaryLinesOfNode {
+    type Entity = budget_line::Entity;
+    type Key = i32;
+    fn condition(keys: &[i32]) -> Condition {
+        Condition::all()
+            .add(budget_line::Column::NodeId.is_in(keys.to_vec()))
+            .add(budget_line::Column::IsPrimary.eq(true))
+    }
+    fn key(m: &budget_line::Model) -> i32 {
+        m.node_id.unwrap_or_default()
+    }
+    fn order() -> budget_line::Column {
+        budget_line::Column::Year
     }
 }

@@ -151,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", any(graphql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(|| async { crate::metrics::METRICS.render() }))
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -232,7 +233,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(config.db_acquire_timeout())
         .connect_timeout(config.db_acquire_timeout())
         .sqlx_logging(false);
-    let db = Database::connect(options).await?;
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(|_| {
+        crate::metrics::Metrics::add(&crate::metrics::METRICS.sql_statements)
+    });
     Migrator::up(&db, None).await?;
     Ok(db)
 }

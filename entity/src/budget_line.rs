@@ -22,6 +22,9 @@ pub struct Model {
     pub procurement: Option<i64>,
     pub sme_reserved: Option<i64>,
     pub small_micro_reserved: Option<i64>,
+    /// The row the API serves for this node: where several tables print the same node, the
+    /// one with the most printed columns (表3 over 表7 over 表1), ties to the earliest table.
+    pub is_primary: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub mod consistency_check;
 pub mod dataset;
 pub mod department;
 pub mod department_profile;
+pub mod department_year;
 pub mod division;
 pub mod fiscal_year;
 pub mod glossary_term;
@@ -35,6 +36,7 @@ pub mod prelude {
     pub use super::dataset::Entity as Dataset;
     pub use super::department::Entity as Department;
     pub use super::department_profile::Entity as DepartmentProfile;
+    pub use super::department_year::Entity as DepartmentYear;
     pub use super::division::Entity as Division;
     pub use super::fiscal_year::Entity as FiscalYear;
     pub use super::glossary_term::Entity as GlossaryTerm;

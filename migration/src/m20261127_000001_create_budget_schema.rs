@@ -15,7 +15,12 @@ const INDEXES: &[(&str, &[&str], bool)] = &[
     ("department_profile", &["department_id", "year"], true),
     ("staffing", &["department_id", "year", "scope"], true),
     ("division", &["department_id", "year"], false),
-    ("budget_line", &["department_id", "year", "scheme"], false),
+    (
+        "budget_line",
+        &["department_id", "year", "scheme", "is_primary"],
+        false,
+    ),
+    ("department_year", &["department_id", "year"], false),
     ("allocation", &["department_id", "year"], false),
     ("headline", &["department_id", "year", "key"], false),
     ("project_budget", &["department_id", "year"], false),
@@ -58,6 +63,7 @@ impl MigrationTrait for Migration {
         create(manager, Source).await?;
         create(manager, Department).await?;
         create(manager, DepartmentProfile).await?;
+        create(manager, DepartmentYear).await?;
         create(manager, Staffing).await?;
         create(manager, Division).await?;
         create(manager, ClassificationNode).await?;
@@ -112,6 +118,7 @@ impl MigrationTrait for Migration {
             "division",
             "staffing",
             "department_profile",
+            "department_year",
             "department",
             "source",
             "fiscal_year",

@@ -862,6 +862,55 @@ impl Dataset {
             .map(|&i| &self.headlines[i].row)
     }
 
+    /// Indexes of the budget lines the API serves: one per (department, year, scheme, code).
+    /// Where several tables print the same node, the row with the most printed columns wins
+    /// (表3 over 表7 over 表1), ties going to the table listed first in `sources.csv`.
+    pub fn primary_lines(&self) -> HashSet<usize> {
+        let order: HashMap<&str, usize> = self
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.row.key.as_str(), i))
+            .collect();
+        let printed = |r: &BudgetLineRow| {
+            [
+                r.total,
+                r.basic,
+                r.project,
+                r.procurement,
+                r.sme_reserved,
+                r.small_micro_reserved,
+            ]
+            .iter()
+            .filter(|v| v.is_some())
+            .count()
+        };
+        let mut best: HashMap<(&str, i32, Scheme, &str), usize> = HashMap::new();
+        for (i, l) in self.budget_lines.iter().enumerate() {
+            let r = &l.row;
+            let Some(code) = r.code.as_deref() else {
+                continue;
+            };
+            if r.scheme == Scheme::Project {
+                continue;
+            }
+            let rank = |r: &BudgetLineRow| {
+                (
+                    std::cmp::Reverse(printed(r)),
+                    order.get(r.source.as_str()).copied().unwrap_or(usize::MAX),
+                )
+            };
+            best.entry((&r.department, r.year, r.scheme, code))
+                .and_modify(|b| {
+                    if rank(r) < rank(&self.budget_lines[*b].row) {
+                        *b = i;
+                    }
+                })
+                .or_insert(i);
+        }
+        best.into_values().collect()
+    }
+
     /// Every (department, year) the dataset has facts for.
     pub fn department_years(&self) -> Vec<(String, i32)> {
         let mut set: Vec<(String, i32)> = self

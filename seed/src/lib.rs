@@ -22,8 +22,11 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 /// Reads, validates and checks `source`, then writes it in one transaction. On any error the
 /// database is left exactly as it was.
 pub async fn load(db: &DatabaseConnection, source: &DataSource) -> error::Result<Outcome> {
+    let started = std::time::Instant::now();
     let dataset = Dataset::read(source).map_err(LoadError::Invalid)?;
+    tracing::info!(elapsed = ?started.elapsed(), "read and validated");
     let checks = checks::compute(&dataset);
+    tracing::info!(elapsed = ?started.elapsed(), checks = checks.len(), "checks computed");
     let mismatches: Vec<String> = checks
         .iter()
         .filter(|c| c.status() == Status::Mismatch)
@@ -46,6 +49,7 @@ pub async fn load(db: &DatabaseConnection, source: &DataSource) -> error::Result
     let txn = db.begin().await?;
     let outcome = store::write(&txn, &dataset, &checks).await?;
     txn.commit().await?;
+    tracing::info!(elapsed = ?started.elapsed(), ?outcome, "committed");
     Ok(outcome)
 }
 

@@ -125,9 +125,25 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
         nodes: write_nodes(txn, ds).await?,
         projects: write_projects(txn, ds).await?,
     };
+    let started = std::time::Instant::now();
+    insert_all(
+        txn,
+        ds.department_years()
+            .into_iter()
+            .map(|(department, year)| department_year::ActiveModel {
+                id: NotSet,
+                dataset_id: Set(dataset_id),
+                department_id: Set(ids.dept(&department)),
+                year: Set(year),
+            })
+            .collect(),
+    )
+    .await?;
     write_facts(txn, ds, &ids).await?;
+    tracing::info!(elapsed = ?started.elapsed(), "facts written");
     write_projects_budgets(txn, ds, &ids).await?;
     write_text(txn, ds, &ids, dataset_id).await?;
+    tracing::info!(elapsed = ?started.elapsed(), "projects and text written");
     insert_all(
         txn,
         checks
@@ -202,6 +218,10 @@ async fn clear(txn: &DatabaseTransaction, dataset_id: i32) -> Result<()> {
     );
     consistency_check::Entity::delete_many()
         .filter(consistency_check::Column::DatasetId.eq(dataset_id))
+        .exec(txn)
+        .await?;
+    department_year::Entity::delete_many()
+        .filter(department_year::Column::DatasetId.eq(dataset_id))
         .exec(txn)
         .await?;
     source::Entity::delete_many()
@@ -415,11 +435,13 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
             .collect(),
     )
     .await?;
+    let primary = ds.primary_lines();
     insert_all(
         txn,
         ds.budget_lines
             .iter()
-            .map(|Line { row: r, .. }| budget_line::ActiveModel {
+            .enumerate()
+            .map(|(i, Line { row: r, .. })| budget_line::ActiveModel {
                 id: NotSet,
                 department_id: Set(ids.dept(&r.department)),
                 year: Set(r.year),
@@ -443,6 +465,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                 procurement: Set(units(r.procurement)),
                 sme_reserved: Set(units(r.sme_reserved)),
                 small_micro_reserved: Set(units(r.small_micro_reserved)),
+                is_primary: Set(primary.contains(&i)),
             })
             .collect(),
     )

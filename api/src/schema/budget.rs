@@ -119,13 +119,8 @@ impl Budget {
     }
     /// Projects (项目支出) with sub-items and performance goals, in printed order.
     async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<ProjectBudget>> {
-        Ok(self
-            .many::<ProjectsOf>(ctx)
-            .await?
-            .iter()
-            .cloned()
-            .map(ProjectBudget)
-            .collect())
+        let rows = self.many::<ProjectsOf>(ctx).await?;
+        ProjectBudget::with_projects(ctx, &rows).await
     }
     /// Government procurement summary; null if the year states none.
     async fn procurement(&self, ctx: &Context<'_>) -> Result<Option<Procurement>> {

@@ -2,14 +2,12 @@
 
 use super::common::{Decimal, MoneyUnit, Source, money, source};
 use super::department::Department;
-use super::lines::merge;
 use super::relay::global_id;
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Enum, ID, Object};
 use entity::classification_node;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::BTreeMap;
 
 /// A classification scheme.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -122,27 +120,24 @@ impl ClassificationNode {
     ) -> Result<Vec<NodeAmount>> {
         let loader = ctx.data_unchecked::<Loaders>();
         let lines = loader
-            .load_one(Many::<LinesOfNode>::new(self.0.id))
+            .load_one(Many::<PrimaryLinesOfNode>::new(self.0.id))
             .await?
             .unwrap_or_default();
-        let scheme = Scheme::parse(&self.0.scheme).unwrap_or(Scheme::Functional);
-        let mut by_dept_year: BTreeMap<(i32, i32), Vec<entity::budget_line::Model>> =
-            BTreeMap::new();
-        for line in lines.iter() {
-            by_dept_year
-                .entry((line.department_id, line.year))
-                .or_default()
-                .push(line.clone());
-        }
         let departments = loader
-            .load_many(by_dept_year.keys().map(|k| One::<DepartmentById>::new(k.0)))
+            .load_many(
+                lines
+                    .iter()
+                    .map(|l| One::<DepartmentById>::new(l.department_id)),
+            )
             .await?;
-        let mut points: Vec<NodeAmount> = by_dept_year
-            .into_iter()
-            .filter_map(|((dept, _), rows)| {
-                let department = departments.get(&One::new(dept))?.clone();
-                let line = merge(&rows, scheme).into_iter().next()?;
-                Some(NodeAmount { department, line })
+        let mut points: Vec<NodeAmount> = lines
+            .iter()
+            .filter_map(|line| {
+                let department = departments.get(&One::new(line.department_id))?.clone();
+                Some(NodeAmount {
+                    department,
+                    line: line.clone(),
+                })
             })
             .filter(|p| {
                 department

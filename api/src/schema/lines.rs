@@ -1,4 +1,4 @@
-//! Budget lines as trees: the printed rows of every table for a department-year, merged per
+//! Budget lines as trees: the rows a department-year serves for a scheme (one per
 //! classification node and assembled by the node hierarchy.
 
 use super::classification::{ClassificationNode, Scheme};
@@ -8,44 +8,6 @@ use crate::loaders::*;
 use async_graphql::{Context, Object};
 use entity::{budget_line, classification_node};
 use std::collections::HashMap;
-use std::sync::Arc;
-
-/// Number of printed amount columns of a row.
-fn printed_columns(l: &budget_line::Model) -> usize {
-    [
-        l.total,
-        l.basic,
-        l.project,
-        l.procurement,
-        l.sme_reserved,
-        l.small_micro_reserved,
-    ]
-    .iter()
-    .filter(|v| v.is_some())
-    .count()
-}
-
-/// One row per node of `scheme`: where several tables print the same node, the row with the
-/// most printed columns wins (表3 over 表7 over 表1), ties going to the earliest-loaded table.
-pub fn merge(lines: &[budget_line::Model], scheme: Scheme) -> Vec<budget_line::Model> {
-    let mut best: HashMap<i32, &budget_line::Model> = HashMap::new();
-    for line in lines.iter().filter(|l| l.scheme == scheme.as_str()) {
-        let Some(node) = line.node_id else { continue };
-        let better = match best.get(&node) {
-            None => true,
-            Some(b) => {
-                (printed_columns(line), std::cmp::Reverse(line.source_id))
-                    > (printed_columns(b), std::cmp::Reverse(b.source_id))
-            }
-        };
-        if better {
-            best.insert(node, line);
-        }
-    }
-    let mut merged: Vec<budget_line::Model> = best.into_values().cloned().collect();
-    merged.sort_by_key(|l| (l.source_id, l.position));
-    merged
-}
 
 /// A budget line: one classification node's amounts for a department-year, with its
 /// sub-lines.
@@ -56,14 +18,19 @@ pub struct BudgetLine {
     pub children: Vec<BudgetLine>,
 }
 
-/// Loads the merged lines of a department-year for a scheme and assembles them as trees.
+/// Loads the lines a department-year serves for a scheme (one per node, chosen at load: see
+/// `seed::Dataset::primary_lines`) and assembles them as trees.
 pub async fn trees(ctx: &Context<'_>, key: DeptYear, scheme: Scheme) -> Result<Vec<BudgetLine>> {
     let loader = ctx.data_unchecked::<Loaders>();
-    let lines: Arc<Vec<budget_line::Model>> = loader
-        .load_one(Many::<LinesOf>::new(key))
+    let merged: Vec<budget_line::Model> = loader
+        .load_one(Many::<PrimaryLinesOf>::new((
+            key.0,
+            key.1,
+            scheme.as_str().to_owned(),
+        )))
         .await?
+        .map(|lines| lines.to_vec())
         .unwrap_or_default();
-    let merged = merge(&lines, scheme);
     let nodes = loader
         .load_many(
             merged
@@ -218,18 +185,15 @@ impl BudgetLine {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
+        let key = (self.line.department_id, base_year, self.line.scheme.clone());
         let lines = ctx
             .data_unchecked::<Loaders>()
-            .load_one(Many::<LinesOf>::new((self.line.department_id, base_year)))
+            .load_one(Many::<PrimaryLinesOf>::new(key))
             .await?
             .unwrap_or_default();
-        let scheme = Scheme::parse(&self.line.scheme);
-        let base = scheme
-            .and_then(|s| {
-                merge(&lines, s)
-                    .into_iter()
-                    .find(|l| l.node_id == self.line.node_id)
-            })
+        let base = lines
+            .iter()
+            .find(|l| l.node_id == self.line.node_id)
             .and_then(|l| l.total);
         Ok(Change::new(
             base_year,

@@ -37,44 +37,54 @@ impl Project {
             .load_one(Many::<BudgetsOfProject>::new(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.iter().cloned().map(ProjectBudget).collect())
+        ProjectBudget::with_projects(ctx, &rows).await
     }
 }
 
-/// A project's budget for a department-year.
-pub struct ProjectBudget(pub project_budget::Model);
+/// A project's budget for a department-year, with its project.
+pub struct ProjectBudget(pub project_budget::Model, pub project::Model);
 
 impl ProjectBudget {
-    async fn project(&self, ctx: &Context<'_>) -> Result<Option<project::Model>> {
-        Ok(ctx
+    /// Pairs budgets with their projects in one batched load.
+    pub async fn with_projects(
+        ctx: &Context<'_>,
+        rows: &[project_budget::Model],
+    ) -> Result<Vec<ProjectBudget>> {
+        let projects = ctx
             .data_unchecked::<Loaders>()
-            .load_one(One::<ProjectById>::new(self.0.project_id))
-            .await?)
+            .load_many(rows.iter().map(|r| One::<ProjectById>::new(r.project_id)))
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(ProjectBudget(
+                    r.clone(),
+                    projects.get(&One::new(r.project_id))?.clone(),
+                ))
+            })
+            .collect())
     }
 }
 
-/// A project's budget for a department-year.
+/// A project's budget for a department-year, with its project.
 #[Object]
 impl ProjectBudget {
     /// The project's stable key.
-    async fn key(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.project(ctx).await?.map(|p| p.key))
+    async fn key(&self) -> &str {
+        &self.1.key
     }
     /// The project's name as printed this year (`2023 年政府投资项目`), or its stable name where
     /// the year prints none.
-    async fn name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        if let Some(label) = &self.0.label {
-            return Ok(Some(label.clone()));
-        }
-        Ok(self.project(ctx).await?.map(|p| p.name))
+    async fn name(&self) -> &str {
+        self.0.label.as_deref().unwrap_or(&self.1.name)
     }
     /// English name.
-    async fn name_en(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.project(ctx).await?.map(|p| p.name_en))
+    async fn name_en(&self) -> &str {
+        &self.1.name_en
     }
     /// The project across years.
-    async fn project_info(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
-        Ok(self.project(ctx).await?.map(Project))
+    async fn project_info(&self) -> Project {
+        Project(self.1.clone())
     }
     /// The fiscal year.
     async fn year(&self) -> i32 {
