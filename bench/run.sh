@@ -80,11 +80,11 @@ metric() { curl -s "${SERVE_URL%/graphql}/metrics" | awk -v m="$1" '$1 == m {pri
 
 measure() { # db dataset cache query conns url [body-file]
   local db=$1 dataset=$2 cache=$3 query=$4 conns=$5 url=$6 body=${7:-}
-  local s0 e0 line stmts=null
+  local s0 e0 line stmts=null threads=$(( conns < THREADS ? conns : THREADS ))
   # Warm-up (not recorded): fills caches and connection pools, as a running service has them.
-  BODY_FILE=$body wrk -t"$THREADS" -c"$conns" -d1s --timeout 10s -s bench/wrk.lua "$url" >/dev/null
+  BODY_FILE=$body wrk -t"$threads" -c"$conns" -d1s --timeout 10s -s bench/wrk.lua "$url" >/dev/null
   s0=$(metric budget_sql_statements_total); e0=$(metric budget_graphql_executed_total)
-  line=$(BODY_FILE=$body wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s bench/wrk.lua "$url" | grep '^RESULT ' | cut -d' ' -f2-)
+  line=$(BODY_FILE=$body wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s -s bench/wrk.lua "$url" | grep '^RESULT ' | cut -d' ' -f2-)
   if [[ $query != static ]]; then
     local s1 e1
     s1=$(metric budget_sql_statements_total); e1=$(metric budget_graphql_executed_total)
@@ -137,8 +137,9 @@ json.dump({"query": query}, open(sys.argv[1], "w"))
 PY
   curl -s -H 'content-type: application/json' -d @"$WORK/peer.json" "http://127.0.0.1:$peer_port/graphql" | head -c 300; echo
   for conns in $CONNS; do
-    BODY_FILE=$WORK/peer.json wrk -t"$THREADS" -c"$conns" -d1s --timeout 10s -s bench/wrk.lua "http://127.0.0.1:$peer_port/graphql" >/dev/null
-    line=$(BODY_FILE=$WORK/peer.json wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s bench/wrk.lua "http://127.0.0.1:$peer_port/graphql" | grep '^RESULT ' | cut -d' ' -f2-)
+    threads=$(( conns < THREADS ? conns : THREADS ))
+    BODY_FILE=$WORK/peer.json wrk -t"$threads" -c"$conns" -d1s --timeout 10s -s bench/wrk.lua "http://127.0.0.1:$peer_port/graphql" >/dev/null
+    line=$(BODY_FILE=$WORK/peer.json wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s -s bench/wrk.lua "http://127.0.0.1:$peer_port/graphql" | grep '^RESULT ' | cut -d' ' -f2-)
     printf '{"kind":"run","db":"postgres","dataset":"PostGraphile 4 (peer)","cache":"n/a","query":"FunctionalTree (flat)","conns":%s,"statements_per_request":null,%s\n' "$conns" "${line#\{}" >>"$OUT"
     echo "PostGraphile c=$conns: $line"
   done
