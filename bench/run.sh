@@ -8,7 +8,8 @@
 # not either — it measures.
 #
 # Knobs (environment): DURATION (s per measurement, default 5), CONNS ("1 16 64"),
-# DEPARTMENTS (2000), YEARS (10), QUERIES (all canonical), SKIP_SQLITE_BIG=1, SKIP_PEER=1.
+# DEPARTMENTS (2000), YEARS (10), QUERIES (all canonical), TARGETS ("sqlite-real sqlite-big
+# postgres-real postgres-big"), SKIP_PEER=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
@@ -40,7 +41,6 @@ printf '{"kind":"meta","date":"%s","machine":"%s","duration":%s,"threads":%s,"co
 
 echo "== datasets"
 SYNTH=$WORK/synth-${DEPARTMENTS}x${YEARS}
-$SEED synth --departments "$DEPARTMENTS" --years "$YEARS" --out "$SYNTH"
 PG_EXTRA_CONF="shared_buffers = 512MB
 synchronous_commit = off" pg_start
 echo "PostgreSQL on port $PG_PORT"
@@ -62,10 +62,11 @@ URLS[sqlite-big]="sqlite://$WORK/big.sqlite?mode=rwc"
 psql -q "$PG_URL" -c "CREATE DATABASE real" -c "CREATE DATABASE big"
 URLS[postgres-real]="${PG_URL%/*}/real"
 URLS[postgres-big]="${PG_URL%/*}/big"
-for target in sqlite-real sqlite-big postgres-real postgres-big; do
-  [[ $target == sqlite-big && ${SKIP_SQLITE_BIG:-} == 1 ]] && continue
+TARGETS=${TARGETS:-"sqlite-real sqlite-big postgres-real postgres-big"}
+for target in $TARGETS; do
   timed_load "${target%-*}" "real disclosure" "${URLS[$target]}"
   if [[ $target == *-big ]]; then
+    [[ -d $SYNTH ]] || $SEED synth --departments "$DEPARTMENTS" --years "$YEARS" --out "$SYNTH"
     timed_load "${target%-*}" "synthetic ${DEPARTMENTS}x${YEARS}" "${URLS[$target]}" --data "$SYNTH"
   fi
 done
@@ -96,8 +97,7 @@ measure() { # db dataset cache query conns url [body-file]
 }
 
 echo "== load"
-for target in sqlite-real sqlite-big postgres-real postgres-big; do
-  [[ $target == sqlite-big && ${SKIP_SQLITE_BIG:-} == 1 ]] && continue
+for target in $TARGETS; do
   db=${target%-*}
   dataset=$([[ $target == *-big ]] && echo "real + synthetic ${DEPARTMENTS}x${YEARS}" || echo "real disclosure")
   for cache in on off; do
@@ -118,9 +118,10 @@ done
 if [[ ${SKIP_PEER:-} != 1 ]]; then
   echo "== peer: PostGraphile 4 on the same PostgreSQL data (real disclosure)"
   # PostGraphile infers relations from foreign keys; our schema has none, so declare them as
-  # smart comments (metadata only).
+  # smart comments (metadata only). `node_id` would clash with PostGraphile's Relay `nodeId`.
   psql -q "${URLS[postgres-real]}" \
-    -c "COMMENT ON TABLE budget_line IS E'@foreignKey (department_id) references department (id)\n@foreignKey (node_id) references classification_node (id)\n@foreignKey (source_id) references source (id)'"
+    -c "COMMENT ON TABLE budget_line IS E'@foreignKey (department_id) references department (id)\n@foreignKey (node_id) references classification_node (id)\n@foreignKey (source_id) references source (id)'" \
+    -c "COMMENT ON COLUMN budget_line.node_id IS E'@name lineNodeId'"
   peer_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   NODE_ENV=production bench/peer/node_modules/.bin/postgraphile -c "${URLS[postgres-real]}" --host 127.0.0.1 --port "$peer_port" \
     --disable-query-log --disable-graphiql >"$WORK/peer.log" 2>&1 &
@@ -132,10 +133,11 @@ if [[ ${SKIP_PEER:-} != 1 ]]; then
 import json, sys
 query = """{ departmentByCode(code: "pingshan-gsdmb") { name
   budgetLinesByDepartmentId(condition: {year: 2023, scheme: "FUNCTIONAL", sourceId: 3}, orderBy: POSITION_ASC) {
-    nodes { total basic project procurement classificationNodeByNodeId { code name nameEn level parentId } } } } }"""
+    nodes { total basic project procurement classificationNodeByLineNodeId { code name nameEn level parentId } } } } }"""
 json.dump({"query": query}, open(sys.argv[1], "w"))
 PY
-  curl -s -H 'content-type: application/json' -d @"$WORK/peer.json" "http://127.0.0.1:$peer_port/graphql" | head -c 300; echo
+  curl -s -H 'content-type: application/json' -d @"$WORK/peer.json" "http://127.0.0.1:$peer_port/graphql" >"$WORK/peer-answer.json" || true
+  head -c 300 "$WORK/peer-answer.json"; echo
   for conns in $CONNS; do
     threads=$(( conns < THREADS ? conns : THREADS ))
     BODY_FILE=$WORK/peer.json wrk -t"$threads" -c"$conns" -d1s --timeout 10s -s bench/wrk.lua "http://127.0.0.1:$peer_port/graphql" >/dev/null

@@ -8,10 +8,10 @@ use crate::fixed::to_units;
 use crate::rows::*;
 use entity::*;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{OnConflict, sea_value_to_json_value};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    DbBackend, EntityName, EntityTrait, IdenStatic, Iterable, QueryFilter, Set, Statement,
+    EntityTrait, QueryFilter, Set,
 };
 use std::collections::HashMap;
 
@@ -36,75 +36,16 @@ fn unit(value: Decimal) -> i64 {
     to_units(value).unwrap_or_default()
 }
 
-/// Rows per `json_populate_recordset` statement on PostgreSQL.
-const PG_CHUNK: usize = 20_000;
-
 async fn insert_all<A>(txn: &DatabaseTransaction, models: Vec<A>) -> Result<()>
 where
     A: ActiveModelTrait + Send,
 {
-    if txn.get_database_backend() == DbBackend::Postgres && models.len() > CHUNK {
-        return insert_json(txn, &models).await;
-    }
     let mut models = models.into_iter().peekable();
     while models.peek().is_some() {
         let chunk: Vec<A> = models.by_ref().take(CHUNK).collect();
         <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
-    }
-    Ok(())
-}
-
-/// Bulk insert for PostgreSQL: each chunk of rows travels as one JSON parameter that the
-/// server expands with `json_populate_recordset`, which is several times faster than
-/// multi-row `VALUES` for millions of rows (a synthetic 2,000 departments × 10 years).
-async fn insert_json<A>(txn: &DatabaseTransaction, models: &[A]) -> Result<()>
-where
-    A: ActiveModelTrait + Send,
-{
-    let Some(first) = models.first() else {
-        return Ok(());
-    };
-    let table = <A::Entity as Default>::default().table_name().to_owned();
-    let columns: Vec<<A::Entity as EntityTrait>::Column> =
-        <A::Entity as EntityTrait>::Column::iter()
-            .filter(|c| first.get(*c).is_set())
-            .collect();
-    let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
-    let list = names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO \"{table}\" ({list}) SELECT {list} FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
-    );
-    for chunk in models.chunks(PG_CHUNK) {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|model| {
-                let object = columns
-                    .iter()
-                    .zip(&names)
-                    .map(|(column, name)| {
-                        let value = model
-                            .get(*column)
-                            .into_value()
-                            .map_or(serde_json::Value::Null, |v| sea_value_to_json_value(&v));
-                        ((*name).to_owned(), value)
-                    })
-                    .collect();
-                serde_json::Value::Object(object)
-            })
-            .collect();
-        let json = serde_json::Value::Array(rows).to_string();
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            &sql,
-            [json.into()],
-        ))
-        .await?;
     }
     Ok(())
 }

@@ -245,3 +245,35 @@ async fn database_failures_are_internal_errors_without_details() {
         "leaks internals: {text}"
     );
 }
+
+#[tokio::test]
+async fn subprojects_and_tasks_compare_across_years() {
+    let app = App::seeded().await;
+    let data = app
+        .data(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) {
+                   projects { key subprojects { name change(baseYear: 2022) { base current } } }
+                   tasks { name change(baseYear: 2022) { base current } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let budget = &data["department"]["budget"];
+    let admin = budget["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "general-admin-affairs")
+        .unwrap();
+    // 2022 is stated only as project totals: its sub-items and tasks are not reported (null).
+    assert_eq!(
+        admin["subprojects"][0],
+        json!({"name": "聘用人员经费", "change": {"base": null, "current": "555"}})
+    );
+    let task = budget["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "其他网信事务支出")
+        .unwrap();
+    assert_eq!(task["change"], json!({"base": null, "current": "7036"}));
+}

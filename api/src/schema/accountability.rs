@@ -1,6 +1,6 @@
 //! Performance (表12 indicators and tasks, annual goals), consistency checks and statements.
 
-use super::common::{Decimal, MoneyUnit, Source, decimal, money, source};
+use super::common::{Change, Decimal, MoneyUnit, Source, decimal, money, source};
 use super::projects::Project;
 use crate::error::Result;
 use crate::loaders::*;
@@ -166,6 +166,30 @@ impl Task {
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Option<Decimal> {
         money(self.0.other, unit)
+    }
+    /// 总额 compared with the task of the same name in another year.
+    async fn change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year to compare with.")] base_year: i32,
+    ) -> Result<Change> {
+        let key = (self.0.department_id, base_year);
+        let tasks = ctx
+            .data_unchecked::<Loaders>()
+            .load_one(Many::<TasksOf>::new(key))
+            .await?
+            .unwrap_or_default();
+        let base = tasks
+            .iter()
+            .find(|t| t.name == self.0.name)
+            .and_then(|t| t.total);
+        Ok(Change::new(
+            base_year,
+            self.0.year,
+            base,
+            self.0.total,
+            (None, None),
+        ))
     }
     /// The project the task funds.
     async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {

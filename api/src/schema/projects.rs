@@ -120,7 +120,10 @@ impl ProjectBudget {
             .load_one(Many::<SubprojectsOf>::new(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.iter().cloned().map(Subproject).collect())
+        Ok(rows
+            .iter()
+            .map(|r| Subproject(r.clone(), self.0.clone()))
+            .collect())
     }
     /// Performance goals (第七部分), in printed order.
     async fn performance_goals(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
@@ -162,8 +165,8 @@ impl ProjectBudget {
     }
 }
 
-/// A sub-item of a project budget named in the text.
-pub struct Subproject(pub subproject::Model);
+/// A sub-item of a project budget named in the text (with the budget it belongs to).
+pub struct Subproject(pub subproject::Model, pub project_budget::Model);
 
 /// A sub-item of a project budget named in the text.
 #[Object]
@@ -186,5 +189,37 @@ impl Subproject {
     /// Where it is named.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
         source(ctx, self.0.source_id).await
+    }
+    /// Comparison with the sub-item of the same name in the same project in another year;
+    /// `base` is null where that year names no such sub-item.
+    async fn change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year to compare with.")] base_year: i32,
+    ) -> Result<Change> {
+        let loader = ctx.data_unchecked::<Loaders>();
+        let budget = &self.1;
+        let budgets = loader
+            .load_one(Many::<ProjectsOf>::new((budget.department_id, base_year)))
+            .await?
+            .unwrap_or_default();
+        let mut base = None;
+        if let Some(other) = budgets.iter().find(|b| b.project_id == budget.project_id) {
+            let items = loader
+                .load_one(Many::<SubprojectsOf>::new(other.id))
+                .await?
+                .unwrap_or_default();
+            base = items
+                .iter()
+                .find(|i| i.name == self.0.name)
+                .and_then(|i| i.amount);
+        }
+        Ok(Change::new(
+            base_year,
+            budget.year,
+            base,
+            self.0.amount,
+            (None, None),
+        ))
     }
 }
