@@ -128,9 +128,9 @@ fn dept_year_condition<C: ColumnTrait>(dept: C, year: C, keys: &[DeptYear]) -> C
         .add(year.is_in(years))
 }
 
-/// Rows of a department-year.
+/// Rows of a department-year, in `order` (default: the printed position).
 macro_rules! by_dept_year {
-    ($($(#[$doc:meta])* $group:ident => $table:ident;)*) => {$(
+    ($($(#[$doc:meta])* $group:ident => $table:ident $(order $order:ident)?;)*) => {$(
         $(#[$doc])*
         pub struct $group;
         impl Group for $group {
@@ -143,10 +143,12 @@ macro_rules! by_dept_year {
                 (m.department_id, m.year)
             }
             fn order() -> $table::Column {
-                $table::Column::Position
+                by_dept_year!(@order $table $($order)?)
             }
         }
     )*};
+    (@order $table:ident) => { $table::Column::Position };
+    (@order $table:ident $order:ident) => { $table::Column::$order };
 }
 
 by_dept_year! {
@@ -170,42 +172,10 @@ by_dept_year! {
     DivisionsOf => division;
     /// Statements of a department-year.
     NotesOf => note;
-}
-
-/// Staffing rows of a department-year (ordered by id: the file order).
-pub struct StaffingOf;
-impl Group for StaffingOf {
-    type Entity = staffing::Entity;
-    type Key = DeptYear;
-    fn condition(keys: &[DeptYear]) -> Condition {
-        dept_year_condition(staffing::Column::DepartmentId, staffing::Column::Year, keys)
-    }
-    fn key(m: &staffing::Model) -> DeptYear {
-        (m.department_id, m.year)
-    }
-    fn order() -> staffing::Column {
-        staffing::Column::Id
-    }
-}
-
-/// The profile (duties) of a department-year.
-pub struct ProfileOf;
-impl Group for ProfileOf {
-    type Entity = department_profile::Entity;
-    type Key = DeptYear;
-    fn condition(keys: &[DeptYear]) -> Condition {
-        dept_year_condition(
-            department_profile::Column::DepartmentId,
-            department_profile::Column::Year,
-            keys,
-        )
-    }
-    fn key(m: &department_profile::Model) -> DeptYear {
-        (m.department_id, m.year)
-    }
-    fn order() -> department_profile::Column {
-        department_profile::Column::Id
-    }
+    /// Staffing rows of a department-year (file order).
+    StaffingOf => staffing order Id;
+    /// The profile (duties) of a department-year.
+    ProfileOf => department_profile order Id;
 }
 
 /// Rows that point at a parent row through an `i32` column.

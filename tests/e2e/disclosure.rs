@@ -33,17 +33,21 @@ async fn sources(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
         .collect()
 }
 
-#[tokio::test]
-async fn every_table_row_matches_the_disclosure() {
-    let test = TestDb::seeded().await;
-    let sources = sources(&test.db).await;
-    let nodes: HashMap<i32, String> = classification_node::Entity::find()
-        .all(&test.db)
+async fn node_codes(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
+    classification_node::Entity::find()
+        .all(db)
         .await
         .unwrap()
         .into_iter()
         .map(|n| (n.id, n.code))
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn every_table_row_matches_the_disclosure() {
+    let test = TestDb::seeded().await;
+    let sources = sources(&test.db).await;
+    let nodes = node_codes(&test.db).await;
     let mut loaded = BTreeMap::new();
     for l in budget_line::Entity::find().all(&test.db).await.unwrap() {
         let code = match (l.node_id, l.scheme.as_str()) {
@@ -82,13 +86,7 @@ async fn every_table_row_matches_the_disclosure() {
 async fn revenue_source_columns_of_tables_4_and_5_match() {
     let test = TestDb::seeded().await;
     let sources = sources(&test.db).await;
-    let nodes: HashMap<i32, String> = classification_node::Entity::find()
-        .all(&test.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| (n.id, n.code))
-        .collect();
+    let nodes = node_codes(&test.db).await;
     let mut loaded: Vec<String> = allocation::Entity::find()
         .all(&test.db)
         .await

@@ -185,3 +185,14 @@ pub fn check_year(year: i32) -> Result<()> {
         )))
     }
 }
+
+/// Picks the same item in another year: a printed figure over one derived from a comparison.
+pub fn same_item<M>(
+    rows: &[M],
+    matches: impl Fn(&M) -> bool,
+    basis: impl Fn(&M) -> &str,
+) -> Option<&M> {
+    let mut found: Vec<&M> = rows.iter().filter(|r| matches(r)).collect();
+    found.sort_by_key(|r| basis(r) != "PRINTED");
+    found.into_iter().next()
+}

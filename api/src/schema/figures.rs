@@ -1,6 +1,6 @@
 //! Named figures (headlines), 三公 items and the procurement summary.
 
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, decimal, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, decimal, money, same_item, source};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object, SimpleObject};
@@ -8,17 +8,6 @@ use entity::{headline, three_public};
 
 /// The money unit figures are printed in.
 pub const WAN_YUAN: &str = "万元";
-
-/// Picks the same item in another year: a printed figure over one derived from a comparison.
-fn same_item<M>(
-    rows: &[M],
-    matches: impl Fn(&M) -> bool,
-    basis: impl Fn(&M) -> &str,
-) -> Option<&M> {
-    let mut found: Vec<&M> = rows.iter().filter(|r| matches(r)).collect();
-    found.sort_by_key(|r| basis(r) != "PRINTED");
-    found.into_iter().next()
-}
 
 /// A named figure from the text or a table (total revenue, 机关运行经费, vehicle count, …).
 pub struct Figure(pub headline::Model);

@@ -1,6 +1,6 @@
 //! Projects: stable across years, with each year's budget, sub-items and performance goals.
 
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, same_item, source};
 use super::relay::global_id;
 use crate::error::Result;
 use crate::loaders::*;
@@ -149,12 +149,8 @@ impl ProjectBudget {
             .load_one(Many::<ProjectsOf>::new((self.0.department_id, base_year)))
             .await?
             .unwrap_or_default();
-        let mut same: Vec<&project_budget::Model> = rows
-            .iter()
-            .filter(|r| r.project_id == self.0.project_id)
-            .collect();
-        same.sort_by_key(|r| r.basis != "PRINTED");
-        let base = same.first().and_then(|r| r.amount);
+        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| &r.basis)
+            .and_then(|r| r.amount);
         Ok(Change::new(
             base_year,
             self.0.year,
