@@ -2,12 +2,15 @@
 //! GraphQL-over-HTTP spec says, HTTP caching (ETag, Cache-Control, 304) and the in-process
 //! response cache, and the per-request timeout.
 
-use crate::limits::{Limits, check_text, coded};
+use crate::limits::{Limits, check_text};
 use crate::loaders::loaders;
 use crate::metrics::{METRICS, Metrics};
 use crate::schema::AppSchema;
-use async_graphql::{ServerError, Variables};
+use crate::spec::{Executed, ensure_code};
+use async_graphql::{BatchRequest, ParseRequestError, ServerError, Variables};
+use async_graphql_axum::GraphQLBatchRequest;
 use axum::body::{Body, Bytes};
+use axum::extract::FromRequest;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lru::LruCache;
@@ -82,16 +85,10 @@ pub struct GraphQLService {
     pub max_age: u64,
 }
 
-#[derive(Deserialize, Default)]
-struct Params {
-    query: Option<String>,
-    #[serde(rename = "operationName")]
-    operation_name: Option<String>,
-    variables: Option<serde_json::Value>,
-    extensions: Option<serde_json::Value>,
-}
-
 /// GET parameters arrive as strings; `variables` and `extensions` hold JSON.
+///
+/// GET keeps its own parser: async-graphql's (`async_graphql::http::parse_query_string`, used by
+/// async-graphql-axum) reads `operation_name`, where GraphQL over HTTP says `operationName`.
 #[derive(Deserialize, Default)]
 struct GetParams {
     query: Option<String>,
@@ -113,7 +110,7 @@ fn refuse(status: StatusCode, media: MediaType, message: &str, code: &str) -> Re
         .into_response()
 }
 
-fn parse_get(query: Option<&str>) -> Result<Params, String> {
+fn parse_get(query: Option<&str>) -> Result<async_graphql::Request, String> {
     let raw: GetParams = axum::extract::Query::try_from_uri(
         &format!("/?{}", query.unwrap_or(""))
             .parse()
@@ -123,19 +120,71 @@ fn parse_get(query: Option<&str>) -> Result<Params, String> {
     .map_err(|e| format!("bad query string: {e}"))?;
     let json = |text: Option<String>, name: &str| {
         text.filter(|t| !t.is_empty())
-            .map(|t| serde_json::from_str(&t).map_err(|e| format!("`{name}` is not JSON: {e}")))
+            .map(|t| {
+                serde_json::from_str::<serde_json::Value>(&t)
+                    .map_err(|e| format!("`{name}` is not JSON: {e}"))
+            })
             .transpose()
     };
-    Ok(Params {
-        query: raw.query,
-        operation_name: raw.operation_name,
-        variables: json(raw.variables, "variables")?,
-        extensions: json(raw.extensions, "extensions")?,
-    })
+    let mut request = async_graphql::Request::new(raw.query.unwrap_or_default());
+    request.operation_name = raw.operation_name;
+    match json(raw.variables, "variables")? {
+        None | Some(serde_json::Value::Null) => {}
+        Some(v @ serde_json::Value::Object(_)) => request.variables = Variables::from_json(v),
+        Some(_) => return Err("`variables` must be a map".into()),
+    }
+    match json(raw.extensions, "extensions")? {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(map)) => {
+            for (k, v) in map {
+                let value = async_graphql::Value::from_json(v)
+                    .map_err(|e| format!("bad extension `{k}`: {e}"))?;
+                request.extensions.insert(k, value);
+            }
+        }
+        Some(_) => return Err("`extensions` must be a map".into()),
+    }
+    Ok(request)
 }
 
-fn parse_post(headers: &HeaderMap, body: &Bytes) -> Result<Params, (StatusCode, String)> {
-    let content_type = headers
+/// async-graphql-axum's extractor reports why a body is not a GraphQL request; the handler
+/// turns that into a JSON error with a code (its own rejection answers in plain text).
+struct Rejected(ParseRequestError);
+
+impl From<ParseRequestError> for Rejected {
+    fn from(error: ParseRequestError) -> Self {
+        Rejected(error)
+    }
+}
+
+impl IntoResponse for Rejected {
+    fn into_response(self) -> Response {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            MediaType::Json,
+            &rejection_message(&self.0),
+            "BAD_REQUEST",
+        )
+    }
+}
+
+fn rejection_message(error: &ParseRequestError) -> String {
+    match error {
+        ParseRequestError::InvalidRequest(e) => format!("invalid request parameters: {e}"),
+        ParseRequestError::Io(e) => format!("the body could not be read: {e}"),
+        other => format!("invalid request: {other}"),
+    }
+}
+
+/// A POST body, read by async-graphql-axum's extractor once the checks it lacks are done:
+/// GraphQL over HTTP wants 415 for a body that is not `application/json` (the extractor also
+/// takes multipart and CBOR bodies) and we refuse batches.
+async fn parse_post(
+    parts: axum::http::request::Parts,
+    body: Bytes,
+) -> Result<async_graphql::Request, (StatusCode, String)> {
+    let content_type = parts
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
@@ -154,59 +203,23 @@ fn parse_post(headers: &HeaderMap, body: &Bytes) -> Result<Params, (StatusCode, 
     if body.is_empty() {
         return Err((StatusCode::BAD_REQUEST, "the request body is empty".into()));
     }
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        (
-            StatusCode::BAD_REQUEST,
-            format!("the body is not JSON: {e}"),
-        )
-    })?;
-    if value.is_array() {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return Err((
             StatusCode::BAD_REQUEST,
             "batched requests are not supported: send one operation per request".into(),
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
-        (
+    let request = axum::extract::Request::from_parts(parts, Body::from(body));
+    match GraphQLBatchRequest::<Rejected>::from_request(request, &())
+        .await
+        .map(GraphQLBatchRequest::into_inner)
+    {
+        Ok(BatchRequest::Single(request)) => Ok(request),
+        Ok(BatchRequest::Batch(_)) => Err((
             StatusCode::BAD_REQUEST,
-            format!("invalid request parameters: {e}"),
-        )
-    })
-}
-
-impl Params {
-    fn into_request(self) -> Result<async_graphql::Request, String> {
-        let query = self.query.unwrap_or_default();
-        let persisted = self
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("persistedQuery").is_some());
-        if query.is_empty() && !persisted {
-            return Err("the `query` parameter is missing".into());
-        }
-        let mut request = async_graphql::Request::new(query);
-        if let Some(name) = self.operation_name {
-            request = request.operation_name(name);
-        }
-        match self.variables {
-            None | Some(serde_json::Value::Null) => {}
-            Some(v @ serde_json::Value::Object(_)) => {
-                request = request.variables(Variables::from_json(v))
-            }
-            Some(_) => return Err("`variables` must be a map".into()),
-        }
-        match self.extensions {
-            None | Some(serde_json::Value::Null) => {}
-            Some(serde_json::Value::Object(map)) => {
-                for (k, v) in map {
-                    let value = async_graphql::Value::from_json(v)
-                        .map_err(|e| format!("bad extension `{k}`: {e}"))?;
-                    request.extensions.insert(k, value);
-                }
-            }
-            Some(_) => return Err("`extensions` must be a map".into()),
-        }
-        Ok(request)
+            "batched requests are not supported: send one operation per request".into(),
+        )),
+        Err(Rejected(error)) => Err((StatusCode::BAD_REQUEST, rejection_message(&error))),
     }
 }
 
@@ -278,21 +291,15 @@ impl ResponseCache {
     }
 }
 
-fn request_key(params: &Params, media: MediaType, version: i64) -> [u8; 32] {
+fn request_key(request: &async_graphql::Request, media: MediaType, version: i64) -> [u8; 32] {
+    // Extensions are a hash map: sort them so that equal requests get equal keys (and ETags).
+    let extensions: std::collections::BTreeMap<_, _> = request.extensions.0.iter().collect();
     let mut hasher = Sha256::new();
     for part in [
-        params.query.as_deref().unwrap_or(""),
-        params.operation_name.as_deref().unwrap_or(""),
-        &params
-            .variables
-            .as_ref()
-            .map(|v| v.to_string())
-            .unwrap_or_default(),
-        &params
-            .extensions
-            .as_ref()
-            .map(|v| v.to_string())
-            .unwrap_or_default(),
+        request.query.as_str(),
+        request.operation_name.as_deref().unwrap_or(""),
+        &serde_json::to_string(&request.variables).unwrap_or_default(),
+        &serde_json::to_string(&extensions).unwrap_or_default(),
     ] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
@@ -307,37 +314,48 @@ fn etag(key: &[u8; 32], version: i64) -> String {
     format!("\"v{version}-{hex}\"")
 }
 
-/// Whether a response is an error the status code should report.
-fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode {
-    let codes: Vec<&str> = response
-        .errors
-        .iter()
-        .filter_map(|e| e.extensions.as_ref()?.get("code"))
-        .filter_map(|v| match v {
-            async_graphql::Value::String(s) => Some(s.as_str()),
-            _ => None,
-        })
-        .collect();
-    if codes.contains(&"SERVICE_UNAVAILABLE") {
+/// The status code of a GraphQL response. A request error (nothing executed: parse,
+/// validation, variables, persisted-query miss) is 400 under `application/graphql-response+json`;
+/// anything that executed is 200, `"data": null` included.
+fn status_of(response: &async_graphql::Response, media: MediaType, executed: bool) -> StatusCode {
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from("SERVICE_UNAVAILABLE"))
+    });
+    if unavailable {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
-    let request_error = response.data == async_graphql::Value::Null && !response.errors.is_empty();
     match media {
-        MediaType::GraphQLResponse if request_error => StatusCode::BAD_REQUEST,
+        MediaType::GraphQLResponse if !executed => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     }
 }
 
+/// The body of a response: keys in the order async-graphql built them (selection order), so it
+/// is serialized straight from the response, never through a `serde_json::Value` map. A request
+/// error has no `data` entry at all.
+fn response_body(response: &async_graphql::Response, executed: bool) -> Bytes {
+    #[derive(serde::Serialize)]
+    struct RequestError<'a> {
+        errors: &'a [ServerError],
+    }
+    let body = if executed {
+        serde_json::to_vec(response)
+    } else {
+        serde_json::to_vec(&RequestError {
+            errors: &response.errors,
+        })
+    };
+    Bytes::from(body.unwrap_or_default())
+}
+
 impl GraphQLService {
     /// Handles `GET` and `POST /graphql`.
-    pub async fn handle(
-        &self,
-        method: Method,
-        headers: HeaderMap,
-        query: Option<String>,
-        body: Bytes,
-    ) -> Response {
-        let Some(media) = MediaType::negotiate(&headers) else {
+    pub async fn handle(&self, request: axum::extract::Request) -> Response {
+        let (parts, body) = request.into_parts();
+        let Some(media) = MediaType::negotiate(&parts.headers) else {
             return refuse(
                 StatusCode::NOT_ACCEPTABLE,
                 MediaType::Json,
@@ -345,18 +363,42 @@ impl GraphQLService {
                 "NOT_ACCEPTABLE",
             );
         };
-        let params = if method == Method::GET {
-            parse_get(query.as_deref()).map_err(|m| (StatusCode::BAD_REQUEST, m))
+        let cacheable = parts.method == Method::GET;
+        let if_none_match = parts.headers.get(header::IF_NONE_MATCH).cloned();
+        let request = if cacheable {
+            parse_get(parts.uri.query()).map_err(|m| (StatusCode::BAD_REQUEST, m))
         } else {
-            parse_post(&headers, &body)
+            match axum::body::to_bytes(body, self.limits.body_bytes).await {
+                Ok(bytes) => parse_post(parts, bytes).await,
+                Err(_) => Err((
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "the request body is larger than {} bytes",
+                        self.limits.body_bytes
+                    ),
+                )),
+            }
         };
-        let params = match params {
-            Ok(p) => p,
-            Err((status, message)) => return refuse(status, media, &message, "BAD_REQUEST"),
+        let request = match request {
+            Ok(r) => r,
+            Err((status, message)) => {
+                let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "PAYLOAD_TOO_LARGE"
+                } else {
+                    "BAD_REQUEST"
+                };
+                return refuse(status, media, &message, code);
+            }
         };
-        if let Some(query) = &params.query
-            && let Err(error) = check_text(&self.limits, query)
-        {
+        if request.query.is_empty() && !request.extensions.0.contains_key("persistedQuery") {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the `query` parameter is missing",
+                "BAD_REQUEST",
+            );
+        }
+        if let Err(error) = check_text(&self.limits, &request.query) {
             let code = error
                 .extensions
                 .as_ref()
@@ -366,63 +408,57 @@ impl GraphQLService {
             return refuse(StatusCode::BAD_REQUEST, media, &error.message, &code);
         }
         let version = self.version.load(Ordering::Relaxed);
-        let key = request_key(&params, media, version);
+        let key = request_key(&request, media, version);
         let tag = etag(&key, version);
-        let cacheable = method == Method::GET;
         if cacheable
-            && headers
-                .get(header::IF_NONE_MATCH)
+            && if_none_match
+                .as_ref()
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
         {
-            return self.finish(
-                StatusCode::NOT_MODIFIED,
-                media,
-                Bytes::new(),
-                cacheable.then_some(&tag),
-            );
+            Metrics::add(&METRICS.not_modified);
+            return self.finish(StatusCode::NOT_MODIFIED, media, Bytes::new(), Some(&tag));
         }
         if let Some(hit) = self.cache.get(&key) {
             Metrics::add(&METRICS.cache_hits);
             return self.finish(hit.status, media, hit.body, cacheable.then_some(&tag));
         }
-        let request = match params.into_request() {
-            Ok(r) => r,
-            Err(message) => return refuse(StatusCode::BAD_REQUEST, media, &message, "BAD_REQUEST"),
-        };
-        let request = request.data(loaders(self.db.clone()));
+        let executed = Arc::new(Executed::default());
+        let request = request
+            .data(loaders(self.db.clone()))
+            .data(executed.clone());
         Metrics::add(&METRICS.graphql_executed);
         let timeout = Duration::from_millis(self.limits.timeout_ms);
-        let response = match tokio::time::timeout(timeout, self.schema.execute(request)).await {
+        let mut response = match tokio::time::timeout(timeout, self.schema.execute(request)).await {
             Ok(response) => response,
             Err(_) => {
                 tracing::warn!(timeout_ms = self.limits.timeout_ms, "request timed out");
-                let error: ServerError = coded(
-                    format!(
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    media,
+                    &format!(
                         "The request took longer than {} ms and was stopped.",
                         self.limits.timeout_ms
                     ),
                     "TIMEOUT",
                 );
-                return refuse(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    media,
-                    &error.message,
-                    "TIMEOUT",
-                );
             }
         };
-        let status = status_of(&response, media);
-        let cache_it = response.errors.is_empty();
-        let mut json = serde_json::to_value(&response).unwrap_or_default();
-        // A request error (nothing executed) has no `data` entry at all.
-        if response.data == async_graphql::Value::Null
-            && !response.errors.is_empty()
-            && let Some(object) = json.as_object_mut()
-        {
-            object.remove("data");
+        let executed = executed.get();
+        if !executed {
+            for error in &mut response.errors {
+                // Apollo's code for an automatic-persisted-query miss, which clients look for.
+                let code = if error.message == "PersistedQueryNotFound" {
+                    "PERSISTED_QUERY_NOT_FOUND"
+                } else {
+                    "GRAPHQL_VALIDATION_FAILED"
+                };
+                ensure_code(error, code);
+            }
         }
-        let body = Bytes::from(serde_json::to_vec(&json).unwrap_or_default());
+        let status = status_of(&response, media, executed);
+        let cache_it = response.errors.is_empty();
+        let body = response_body(&response, executed);
         if cache_it {
             self.cache.put(
                 key,

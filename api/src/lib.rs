@@ -6,5 +6,7 @@ pub mod http;
 pub mod limits;
 pub mod loaders;
 pub mod metrics;
+pub mod playground;
 pub mod schema;
 pub mod server;
+pub mod spec;

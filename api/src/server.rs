@@ -4,15 +4,16 @@
 use crate::config::Config;
 use crate::http::{GraphQLService, ResponseCache};
 use crate::schema::{self, AppSchema};
-use async_graphql::http::GraphiQLSource;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
@@ -30,7 +31,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub struct AppState {
     pub graphql: GraphQLService,
     pub db: DatabaseConnection,
-    graphiql: Arc<String>,
+    playground: Arc<String>,
     cors_origins: String,
 }
 
@@ -51,10 +52,11 @@ impl AppState {
             version: Arc::new(AtomicI64::new(0)),
             max_age: config.cache_max_age,
         };
+        let playground = Arc::new(crate::playground::page(&first_department_id(&db).await));
         let state = Self {
             graphql,
             db,
-            graphiql: Arc::new(graphiql_page()),
+            playground,
             cors_origins: config.cors_origins.clone(),
         };
         state.refresh_data_version().await;
@@ -83,20 +85,17 @@ impl AppState {
     }
 }
 
-/// The query GraphiQL opens with.
-const EXAMPLE_QUERY: &str = include_str!("../../examples/FunctionalTree.graphql");
-
-fn graphiql_page() -> String {
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("Open budget data API")
-        .finish();
-    let query = serde_json::to_string(EXAMPLE_QUERY).unwrap_or_else(|_| "\"\"".into());
-    page.replacen(
-        "defaultEditorToolsVisibility: true,",
-        &format!("defaultEditorToolsVisibility: true,\n          defaultQuery: {query},"),
-        1,
-    )
+/// The global id of the first top-level department (by code), for the playground's `Node` tab.
+async fn first_department_id(db: &DatabaseConnection) -> String {
+    let code = entity::department::Entity::find()
+        .filter(entity::department::Column::ParentId.is_null())
+        .order_by_asc(entity::department::Column::Code)
+        .one(db)
+        .await
+        .ok()
+        .flatten()
+        .map_or_else(String::new, |d| d.code);
+    crate::schema::relay::global_id("Department", &code).0
 }
 
 /// Request ids: a per-process random prefix and a counter.
@@ -128,8 +127,15 @@ impl MakeRequestId for RequestIds {
 }
 
 fn cors(origins: &str) -> CorsLayer {
+    // Browsers may read only the safelisted response headers unless told otherwise.
     let layer = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .expose_headers([
+            header::ETAG,
+            header::CACHE_CONTROL,
+            header::VARY,
+            HeaderName::from_static("x-request-id"),
+        ])
         .allow_headers(Any)
         .max_age(Duration::from_secs(86_400));
     if origins.trim() == "*" {
@@ -149,6 +155,8 @@ pub fn router(state: AppState) -> Router {
     let origins = state.cors_origins.clone();
     Router::new()
         .route("/graphql", any(graphql))
+        .route("/playground/{file}", get(crate::playground::asset))
+        .route("/docs/scalars/Decimal.md", get(decimal_spec))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(|| async { crate::metrics::METRICS.render() }))
@@ -169,14 +177,9 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
 }
 
-/// `/graphql`: GraphiQL for a browser, GraphQL over HTTP for everything else.
-async fn graphql(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    uri: Uri,
-    request: Request,
-) -> Response {
+/// `/graphql`: the playground for a browser, GraphQL over HTTP for everything else.
+async fn graphql(State(state): State<AppState>, request: Request) -> Response {
+    let method = request.method().clone();
     if method != Method::GET && method != Method::POST {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -185,27 +188,24 @@ async fn graphql(
         )
             .into_response();
     }
-    let wants_html = headers
+    let wants_html = request
+        .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
-    if method == Method::GET && wants_html && uri.query().is_none_or(|q| q.is_empty()) {
-        return Html(state.graphiql.as_str().to_owned()).into_response();
+    if method == Method::GET && wants_html && request.uri().query().is_none_or(|q| q.is_empty()) {
+        return crate::playground::page_response(state.playground.as_str().to_owned());
     }
-    let body = if method == Method::POST {
-        match axum::body::to_bytes(request.into_body(), state.graphql.limits.body_bytes).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
-            }
-        }
-    } else {
-        Bytes::new()
-    };
-    state
-        .graphql
-        .handle(method, headers, uri.query().map(str::to_owned), body)
-        .await
+    state.graphql.handle(request).await
+}
+
+/// The format of the `Decimal` scalar (its `@specifiedBy` URL).
+async fn decimal_spec() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+        include_str!("../../docs/scalars/Decimal.md"),
+    )
+        .into_response()
 }
 
 async fn ready(State(state): State<AppState>) -> Response {

@@ -201,7 +201,7 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
 }
 
 #[tokio::test]
-async fn browsers_get_graphiql_and_get_queries_work() {
+async fn browsers_get_the_playground_and_get_queries_work() {
     let app = App::seeded().await;
     let request = Request::get("/graphql")
         .header(header::ACCEPT, "text/html")
@@ -211,9 +211,7 @@ async fn browsers_get_graphiql_and_get_queries_work() {
     assert_eq!(status, StatusCode::OK);
     let html = body.as_str().unwrap();
     assert!(
-        html.contains("graphiql")
-            && html.contains("defaultQuery")
-            && html.contains("FunctionalTree"),
+        html.contains("playground/graphiql.min.js") && html.contains("query FunctionalTree"),
         "{html}"
     );
     let request = Request::get("/graphql?query=%7BfiscalYears%7Byear%7D%7D")

@@ -3,7 +3,7 @@
 use api::server::{AppState, router};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -160,20 +160,27 @@ impl App {
         App::new(TestDb::seeded().await).await
     }
 
-    /// Sends a request; returns the status and the body (JSON, or a string for other bodies).
-    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+    /// Sends a request; returns the status, the headers and the body as received.
+    pub async fn send_raw(&self, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
         let response = self
             .router
             .clone()
             .oneshot(request)
             .await
             .expect("router answers");
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    /// Sends a request; returns the status and the body (JSON, or a string for other bodies).
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, bytes) = self.send_raw(request).await;
+        let body = serde_json::from_str(&bytes).unwrap_or(Value::String(bytes));
         (status, body)
     }
 

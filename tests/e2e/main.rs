@@ -3,6 +3,7 @@
 
 mod api;
 mod batching;
+mod clients;
 mod common;
 mod contract;
 mod disclosure;

@@ -17,7 +17,9 @@ pub struct Decimal(pub rust_decimal::Decimal);
 
 /// An exact decimal number, sent as a string (`"8247.97"`, `"-55.56"`) so that no client
 /// turns it into a float. Money is in the unit the field says (万元 unless `unit: YUAN`).
-#[Scalar(name = "Decimal")]
+/// The format is defined in `docs/scalars/Decimal.md`, served by the API at its
+/// `@specifiedBy` URL (relative to the API's origin).
+#[Scalar(name = "Decimal", specified_by_url = "/docs/scalars/Decimal.md")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {

@@ -12,6 +12,7 @@ pub mod reference;
 pub mod relay;
 
 use crate::limits::{Limits, LimitsExtension};
+use crate::spec::SpecExtension;
 use async_graphql::extensions::apollo_persisted_queries::{
     ApolloPersistedQueries, LruCacheStorage,
 };
@@ -45,6 +46,7 @@ pub fn builder(
         .limit_recursive_depth(limits.recursive_depth)
         .limit_directives(limits.directives)
         .extension(LimitsExtension(*limits))
+        .extension(SpecExtension)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
@@ -56,5 +58,5 @@ pub fn sdl() -> String {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .register_output_type::<reference::Node>()
         .finish()
-        .sdl()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

@@ -1,0 +1,399 @@
+//! What real clients rely on: responses exactly as the GraphQL spec and GraphQL over HTTP say
+//! (keys in selection order on every path, errored fields present as `null`, bad input refused
+//! before execution, a code on every error), headers browsers can read, and a playground that
+//! needs nothing but this server.
+
+use crate::common::{App, example};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+fn post(query: &str, variables: Value, accept: &str) -> Request<Body> {
+    Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, accept)
+        .body(Body::from(
+            json!({ "query": query, "variables": variables }).to_string(),
+        ))
+        .unwrap()
+}
+
+fn get(query: &str, accept: &str) -> Request<Body> {
+    let uri = format!(
+        "/graphql?query={}",
+        url_escape(query) // GET is what CDNs and the response cache serve
+    );
+    Request::get(uri)
+        .header(header::ACCEPT, accept)
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Every error in a response body carries a string `extensions.code`.
+fn assert_codes(body: &Value) {
+    for error in body["errors"].as_array().into_iter().flatten() {
+        assert!(
+            error["extensions"]["code"].is_string(),
+            "error without a code: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keys_follow_the_selection_order_on_every_path() {
+    let app = App::seeded().await;
+    let query = r#"{ zzz: fiscalYears { year } aaa: fiscalYears { year }
+                     department(code: "pingshan-gsdmb") { name code } }"#;
+    let expected = r#"{"data":{"zzz":[{"year":2022},{"year":2023}],"aaa":[{"year":2022},{"year":2023}],"department":{"name":"深圳市坪山区政务服务数据管理局","code":"pingshan-gsdmb"}}}"#;
+    for accept in ["application/json", GRAPHQL_RESPONSE] {
+        let (status, _, body) = app.send_raw(post(query, json!({}), accept)).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, expected));
+        // Twice: the second answer comes from the response cache.
+        for _ in 0..2 {
+            let (status, headers, body) = app.send_raw(get(query, accept)).await;
+            assert_eq!((status, body.as_str()), (StatusCode::OK, expected));
+            assert!(headers.contains_key(header::ETAG));
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_errored_nullable_field_is_null_in_place() {
+    let app = App::seeded().await;
+    let (status, _, body) = app
+        .send_raw(post(
+            r#"{ fiscalYears { year } node(id: "zzz") { id } glossary { term } }"#,
+            json!({}),
+            GRAPHQL_RESPONSE,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let value: Value = serde_json::from_str(&body).unwrap();
+    let keys: Vec<&String> = value["data"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["fiscalYears", "node", "glossary"], "{body}");
+    assert_eq!(value["data"]["node"], Value::Null);
+    assert_eq!(value["errors"][0]["path"], json!(["node"]));
+    assert_eq!(value["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn a_failed_non_null_field_nulls_its_nearest_nullable_parent() {
+    let app = App::seeded().await;
+    // `headlines` is `[Headline!]!` inside the nullable `budget`; its table is gone.
+    app.test
+        .db
+        .execute_unprepared("DROP TABLE headline")
+        .await
+        .unwrap();
+    let (status, body) = app
+        .post(
+            r#"{ department(code: "pingshan-gsdmb") { code
+                   budget(year: 2023) { unit headlines { name } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["data"],
+        json!({"department": {"code": "pingshan-gsdmb", "budget": null}}),
+        "{body}"
+    );
+    let errors = body["errors"].as_array().unwrap();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|e| e["extensions"]["code"] == "INTERNAL"));
+    assert_eq!(
+        errors[0]["path"],
+        json!(["department", "budget", "headlines"])
+    );
+}
+
+#[tokio::test]
+async fn an_execution_error_at_the_root_keeps_data_null_with_200() {
+    let app = App::seeded().await;
+    for accept in [GRAPHQL_RESPONSE, "application/json"] {
+        let (status, _, body) = app
+            .send_raw(post(
+                "{ departments(first: 101) { totalCount } }",
+                json!({}),
+                accept,
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{accept}: {body}");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value.get("data"), Some(&Value::Null), "{body}");
+        assert_eq!(value["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    }
+}
+
+#[tokio::test]
+async fn out_of_range_ints_are_refused_before_execution() {
+    let app = App::seeded().await;
+    let cases = [
+        (
+            "{ fiscalYears { year } classification(scheme: FUNCTIONAL, level: 3000000000) { code } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            "query ($l: Int) { fiscalYears { year } classification(scheme: FUNCTIONAL, level: $l) { code } }",
+            json!({ "l": 3_000_000_000_i64 }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"query ($y: Int!) { department(code: "pingshan-gsdmb") { budget(year: $y) { unit } } }"#,
+            json!({ "y": -2_147_483_649_i64 }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"{ ...F } fragment F on QueryRoot { department(code: "pingshan-gsdmb") { budget(year: 99999999999) { unit } } }"#,
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ];
+    for (query, variables, code) in cases {
+        // A request error: 400 and no `data` entry under the spec's media type …
+        let (status, _, body) = app
+            .send_raw(post(query, variables.clone(), GRAPHQL_RESPONSE))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert!(value.get("data").is_none(), "{body}");
+        assert_eq!(value["errors"][0]["extensions"]["code"], code, "{body}");
+        assert!(
+            value["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Int cannot represent non 32-bit signed integer value"),
+            "{body}"
+        );
+        // … and 200 with no `data` under application/json.
+        let (status, _, body) = app
+            .send_raw(post(query, variables, "application/json"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("\"data\""), "{body}");
+    }
+    // The limits themselves still pass.
+    let data = app
+        .data(
+            "query ($l: Int) { classification(scheme: FUNCTIONAL, level: $l) { code } }",
+            json!({ "l": 2_147_483_647_i64 }),
+        )
+        .await;
+    assert_eq!(data["classification"], json!([]));
+}
+
+#[tokio::test]
+async fn every_error_carries_a_code() {
+    let app = App::seeded().await;
+    for (query, variables) in [
+        ("{ fiscalYears { year ", json!({})),
+        ("{ nope }", json!({})),
+        (
+            "query ($y: Int!) { fiscalYears { year } }",
+            json!({ "y": "x" }),
+        ),
+        (
+            r#"query ($y: Int!) { department(code: "pingshan-gsdmb") { budget(year: $y) { unit } } }"#,
+            json!({}),
+        ),
+        ("{ departments(first: -1) { totalCount } }", json!({})),
+        (r#"{ node(id: "RGVwYXJ0bWVudA") { id } }"#, json!({})),
+        (
+            r#"{ classificationNode(scheme: FUNCTIONAL, code: 201) { code } }"#,
+            json!({}),
+        ),
+        ("subscription { x }", json!({})),
+        ("mutation { x }", json!({})),
+    ] {
+        for accept in [GRAPHQL_RESPONSE, "application/json"] {
+            let (_, body) = app.send(post(query, variables.clone(), accept)).await;
+            assert!(body["errors"].is_array(), "{query}: {body}");
+            assert_codes(&body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn persisted_query_misses_carry_apollos_code() {
+    let app = App::seeded().await;
+    let extensions = json!({"persistedQuery": {"version": 1, "sha256Hash":
+        "0000000000000000000000000000000000000000000000000000000000000000"}});
+    let request = Request::get(format!(
+        "/graphql?extensions={}",
+        url_escape(&extensions.to_string())
+    ))
+    .body(Body::empty())
+    .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+}
+
+#[tokio::test]
+async fn browsers_can_read_the_caching_and_request_id_headers() {
+    let app = App::seeded().await;
+    let request = Request::get("/graphql?query=%7BfiscalYears%7Byear%7D%7D")
+        .header(header::ORIGIN, "https://portal.example")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = app.send_raw(request).await;
+    assert_eq!(status, StatusCode::OK);
+    let exposed = headers
+        .get(header::ACCESS_CONTROL_EXPOSE_HEADERS)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    for name in ["etag", "x-request-id", "cache-control"] {
+        assert!(exposed.contains(name), "{name} not exposed: {exposed}");
+    }
+}
+
+#[tokio::test]
+async fn decimal_is_specified_by_a_document_the_server_serves() {
+    let sdl = api::schema::sdl();
+    assert!(
+        sdl.contains(r#"scalar Decimal @specifiedBy(url: "/docs/scalars/Decimal.md")"#),
+        "{sdl}"
+    );
+    let app = App::seeded().await;
+    let (status, headers, body) = app
+        .send_raw(
+            Request::get("/docs/scalars/Decimal.md")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    assert!(body.contains("A JSON string") && body.contains("null"));
+}
+
+/// The vendored files and their recorded checksums.
+fn vendored() -> Vec<(String, String)> {
+    let dir = format!("{}/../api/assets/playground", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(format!("{dir}/SHA256SUMS"))
+        .expect("SHA256SUMS")
+        .lines()
+        .filter_map(|line| {
+            let (sum, name) = line.split_once(char::is_whitespace)?;
+            Some((
+                sum.to_owned(),
+                name.trim().trim_start_matches('*').to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_playground_is_served_whole_by_the_api() {
+    let app = App::seeded().await;
+    let request = Request::get("/graphql")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, html) = app.send_raw(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"),
+        "the page names an outside URL: {html}"
+    );
+    // Every canonical query is a tab, with its text as in examples/.
+    let start = html
+        .find(r#"<script id="examples" type="application/json">"#)
+        .unwrap();
+    let data = &html[start..];
+    let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+    let tabs: Vec<Value> = serde_json::from_str(data).unwrap();
+    let names: Vec<&str> = tabs.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    let mut expected: Vec<&str> = crate::common::EXAMPLES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected);
+    for tab in &tabs {
+        let name = tab["name"].as_str().unwrap();
+        assert_eq!(tab["query"].as_str().unwrap(), example(name));
+    }
+    let node = tabs.iter().find(|t| t["name"] == "Node").unwrap();
+    let variables: Value = serde_json::from_str(node["variables"].as_str().unwrap()).unwrap();
+    assert_eq!(variables["id"], crate::common::bureau_id(&app).await);
+
+    // Each script and stylesheet the page loads is served by the API, byte for byte the
+    // vendored file whose checksum is recorded.
+    let sums = vendored();
+    let mut loaded = 0;
+    for piece in html.split("playground/").skip(1) {
+        let file = piece.split('"').next().unwrap();
+        let (status, headers, body) = app
+            .send_raw(
+                Request::get(format!("/playground/{file}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{file}");
+        let content_type = headers[header::CONTENT_TYPE].to_str().unwrap();
+        assert!(
+            content_type.starts_with("text/javascript") || content_type.starts_with("text/css"),
+            "{file}: {content_type}"
+        );
+        if let Some((sum, _)) = sums.iter().find(|(_, name)| name == file) {
+            let actual: String = Sha256::digest(body.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(&actual, sum, "{file} differs from SHA256SUMS");
+        }
+        loaded += 1;
+    }
+    assert!(loaded >= 4, "the page loads {loaded} files");
+    let (status, _, _) = app
+        .send_raw(
+            Request::get("/playground/../Cargo.toml")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+#[test]
+fn vendored_files_match_their_checksums() {
+    let dir = format!("{}/../api/assets/playground", env!("CARGO_MANIFEST_DIR"));
+    let sums = vendored();
+    assert!(sums.len() >= 4, "{sums:?}");
+    for (sum, name) in sums {
+        let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+        let actual: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(actual, sum, "{name}");
+    }
+}
