@@ -17,7 +17,9 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
     ResolveInfo,
 };
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
+};
 use async_graphql::registry::{MetaType, Registry};
 use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
 use std::collections::HashSet;
@@ -50,6 +52,8 @@ impl ExtensionFactory for SpecExtension {
 #[derive(Default)]
 struct SpecChecker {
     doc: OnceLock<ExecutableDocument>,
+    /// Variables given a non-null value.
+    provided: OnceLock<HashSet<Name>>,
     errors: Mutex<Vec<ServerError>>,
     /// A non-null field failed: parents must look for the marker.
     non_null_failed: AtomicBool,
@@ -177,6 +181,27 @@ pub fn ensure_code(error: &mut ServerError, code: &str) {
     }
 }
 
+impl SpecChecker {
+    /// A non-null variable without a default that the request does not give a value.
+    fn missing_variable(&self, operation: &Positioned<OperationDefinition>) -> Option<ServerError> {
+        let provided = self.provided.get()?;
+        let definition = operation.node.variable_definitions.iter().find(|d| {
+            !d.node.var_type.node.nullable
+                && d.node.default_value.is_none()
+                && !provided.contains(&d.node.name.node)
+        })?;
+        let mut error = ServerError::new(
+            format!(
+                "Variable \"${}\" of required type \"{}\" was not provided.",
+                definition.node.name.node, definition.node.var_type.node
+            ),
+            Some(definition.pos),
+        );
+        ensure_code(&mut error, "BAD_USER_INPUT");
+        Some(error)
+    }
+}
+
 #[async_graphql::async_trait::async_trait]
 impl Extension for SpecChecker {
     async fn parse_query(
@@ -189,6 +214,13 @@ impl Extension for SpecChecker {
         let doc = next.run(ctx, query, variables).await?;
         check_int_ranges(&ctx.schema_env.registry, &doc, variables)?;
         let _ = self.doc.set(doc.clone());
+        let _ = self.provided.set(
+            variables
+                .iter()
+                .filter(|(_, v)| **v != Value::Null)
+                .map(|(k, _)| k.clone())
+                .collect(),
+        );
         Ok(doc)
     }
 
@@ -198,6 +230,22 @@ impl Extension for SpecChecker {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> async_graphql::Response {
+        let operation = self.doc.get().and_then(|doc| {
+            let operation = match operation_name {
+                Some(name) => doc
+                    .operations
+                    .iter()
+                    .find(|(n, _)| n.is_some_and(|n| n == name)),
+                None => doc.operations.iter().next(),
+            };
+            Some((doc, operation?.1))
+        });
+        if let Some((_, operation)) = operation
+            && let Some(error) = self.missing_variable(operation)
+        {
+            // A request error: nothing runs (the spec's CoerceVariableValues).
+            return async_graphql::Response::from_errors(vec![error]);
+        }
         if let Some(executed) = ctx.data_opt::<Arc<Executed>>() {
             executed.0.store(true, Ordering::Relaxed);
         }
@@ -210,16 +258,6 @@ impl Extension for SpecChecker {
         {
             response.data = Value::Null;
         }
-        let operation = self.doc.get().and_then(|doc| {
-            let operation = match operation_name {
-                Some(name) => doc
-                    .operations
-                    .iter()
-                    .find(|(n, _)| n.is_some_and(|n| n == name)),
-                None => doc.operations.iter().next(),
-            };
-            Some((doc, operation?.1))
-        });
         if let Some((doc, operation)) = operation {
             let data = std::mem::take(&mut response.data);
             response.data = reorder(data, &response_keys(doc, &operation.node.selection_set));

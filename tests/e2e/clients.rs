@@ -188,6 +188,36 @@ async fn out_of_range_ints_are_refused_before_execution() {
         assert_eq!(status, StatusCode::OK);
         assert!(!body.contains("\"data\""), "{body}");
     }
+    // A required variable that is not given is a request error too, whatever the field.
+    for (query, variables, code) in [
+        (
+            "query ($s: Scheme!) { classification(scheme: $s) { code } }",
+            json!({}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"query ($y: Int!) { department(code: "pingshan-gsdmb") { code budget(year: $y) { unit } } }"#,
+            json!({}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"query ($y: Int!) { department(code: "pingshan-gsdmb") { code budget(year: $y) { unit } } }"#,
+            json!({ "y": null }),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ] {
+        let (status, _, body) = app.send_raw(post(query, variables, GRAPHQL_RESPONSE)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert!(value.get("data").is_none(), "{body}");
+        assert_eq!(value["errors"][0]["extensions"]["code"], code, "{body}");
+    }
+    // Defaults and nullable variables need no value.
+    app.data(
+        "query ($l: Int, $s: Scheme! = FUNCTIONAL) { classification(scheme: $s, level: $l) { code } }",
+        json!({}),
+    )
+    .await;
     // The limits themselves still pass.
     let data = app
         .data(

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Headless-Chromium test of the GraphiQL playground.
+#   clients/playground-test/run.sh URL_OF_/graphql [SCREENSHOT_DIR]
+# Installs Debian's chromium if /usr/bin/chromium is missing (needs root + apt), then `npm ci` here,
+# then the test. Screenshots default to target/ci-screenshots at the repo root.
+set -euo pipefail
+
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+    echo "usage: $0 URL_OF_/graphql [SCREENSHOT_DIR]" >&2
+    exit 2
+fi
+url=$1
+shots=${2:-}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# A relative screenshot dir is relative to the caller's cwd.
+if [[ -z "$shots" ]]; then
+    shots="$root/target/ci-screenshots"
+elif [[ "$shots" != /* ]]; then
+    shots="$PWD/$shots"
+fi
+
+if [[ ! -x /usr/bin/chromium ]]; then
+    echo "installing chromium (apt-get)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+# puppeteer-core never downloads a browser; these make sure nothing else tries to.
+export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true
+export CHROMIUM_PATH=/usr/bin/chromium
+cd "$here"
+npm ci --no-audit --no-fund
+exec node test.mjs "$url" "$shots"
