@@ -212,7 +212,7 @@ impl Extension for SpecChecker {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        check_int_ranges(&ctx.schema_env.registry, &doc, variables)?;
+        check_inputs(&ctx.schema_env.registry, &doc, variables)?;
         let _ = self.doc.set(doc.clone());
         let _ = self.provided.set(
             variables
@@ -307,27 +307,31 @@ impl Extension for SpecChecker {
 
 const INT_RANGE: &str = "Int cannot represent non 32-bit signed integer value";
 
-/// Why `value` is not a valid input of type `ty` because an `Int` in it is out of range.
-fn int_out_of_range(registry: &Registry, ty: &str, value: &Value) -> Option<String> {
+/// Why `value` cannot be an input of type `ty`, and the code to refuse it with: an `Int` out of
+/// 32 bits (a validation error the spec requires and async-graphql misses), or a string holding
+/// NUL, which PostgreSQL cannot store or compare (a restriction of this API).
+fn invalid_input(registry: &Registry, ty: &str, value: &Value) -> Option<(String, &'static str)> {
     let ty = ty.strip_suffix('!').unwrap_or(ty);
     if let Some(item) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         return match value {
-            Value::List(items) => items
-                .iter()
-                .find_map(|v| int_out_of_range(registry, item, v)),
-            single => int_out_of_range(registry, item, single),
+            Value::List(items) => items.iter().find_map(|v| invalid_input(registry, item, v)),
+            single => invalid_input(registry, item, single),
         };
     }
     match (ty, value) {
         ("Int", Value::Number(n)) => {
             let fits = n.as_i64().is_some_and(|i| i32::try_from(i).is_ok());
-            (!fits).then(|| format!("{INT_RANGE}: {n}"))
+            (!fits).then(|| (format!("{INT_RANGE}: {n}"), "GRAPHQL_VALIDATION_FAILED"))
         }
+        (_, Value::String(text)) if text.contains('\0') => Some((
+            "strings may not contain the NUL character (U+0000)".to_owned(),
+            "BAD_USER_INPUT",
+        )),
         (_, Value::Object(fields)) => match registry.types.get(ty) {
             Some(MetaType::InputObject { input_fields, .. }) => fields.iter().find_map(|(k, v)| {
                 let field = input_fields.get(k.as_str())?;
-                int_out_of_range(registry, &field.ty, v)
-                    .map(|reason| format!("field `{k}`: {reason}"))
+                invalid_input(registry, &field.ty, v)
+                    .map(|(reason, code)| (format!("field `{k}`: {reason}"), code))
             }),
             _ => None,
         },
@@ -335,8 +339,8 @@ fn int_out_of_range(registry: &Registry, ty: &str, value: &Value) -> Option<Stri
     }
 }
 
-/// Refuses, before anything runs, `Int` arguments and variables that do not fit in 32 bits.
-fn check_int_ranges(
+/// Refuses, before anything runs, arguments and variables [`invalid_input`] rejects.
+fn check_inputs(
     registry: &Registry,
     doc: &ExecutableDocument,
     variables: &Variables,
@@ -348,7 +352,7 @@ fn check_int_ranges(
                 continue;
             };
             let ty = definition.node.var_type.node.to_string();
-            if let Some(reason) = int_out_of_range(registry, &ty, value) {
+            if let Some((reason, _)) = invalid_input(registry, &ty, value) {
                 let mut error = ServerError::new(
                     format!("Variable \"${name}\" got an invalid value: {reason}."),
                     Some(definition.pos),
@@ -406,7 +410,8 @@ impl<'a> LiteralWalk<'a> {
                         else {
                             continue;
                         };
-                        if let Some(reason) = int_out_of_range(self.registry, &arg.ty, &value) {
+                        if let Some((reason, code)) = invalid_input(self.registry, &arg.ty, &value)
+                        {
                             let mut error = ServerError::new(
                                 format!(
                                     "Argument \"{}\" of \"{}.{}\" has an invalid value: {reason}.",
@@ -414,7 +419,7 @@ impl<'a> LiteralWalk<'a> {
                                 ),
                                 Some(name.pos),
                             );
-                            ensure_code(&mut error, "GRAPHQL_VALIDATION_FAILED");
+                            ensure_code(&mut error, code);
                             return Err(error);
                         }
                     }

@@ -212,6 +212,22 @@ async fn out_of_range_ints_are_refused_before_execution() {
         assert!(value.get("data").is_none(), "{body}");
         assert_eq!(value["errors"][0]["extensions"]["code"], code, "{body}");
     }
+    // PostgreSQL cannot hold NUL in text: refused as bad input, never an internal error.
+    for (query, variables) in [
+        ("{ department(code: \"a\\u0000b\") { code } }", json!({})),
+        (
+            "query ($c: String!) { project(key: $c) { key } }",
+            json!({ "c": "x\u{0}y" }),
+        ),
+    ] {
+        let (status, _, body) = app.send_raw(post(query, variables, GRAPHQL_RESPONSE)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            value["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+    }
     // Defaults and nullable variables need no value.
     app.data(
         "query ($l: Int, $s: Scheme! = FUNCTIONAL) { classification(scheme: $s, level: $l) { code } }",
