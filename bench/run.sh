@@ -102,7 +102,8 @@ for target in $TARGETS; do
   dataset=$([[ $target == *-big ]] && echo "real + synthetic ${DEPARTMENTS}x${YEARS}" || echo "real disclosure")
   for cache in on off; do
     entries=$([[ $cache == on ]] && echo 10000 || echo 0)
-    DATABASE_URL=${URLS[$target]} CACHE_ENTRIES=$entries RUST_LOG=warn,api::server=info serve_start "$API" "$WORK/server.log"
+    # Rate limits off: the load comes from one address on purpose.
+    DATABASE_URL=${URLS[$target]} CACHE_ENTRIES=$entries RATE_LIMIT_POINTS_PER_MINUTE=0 RUST_LOG=warn,api::server=info serve_start "$API" "$WORK/server.log"
     for conns in $CONNS; do
       measure "$db" "$dataset" "$cache" static "$conns" "${SERVE_URL%/graphql}/healthz"
       for q in $QUERIES; do

@@ -1,6 +1,8 @@
 //! Server configuration: flags or environment variables.
 
 use crate::limits::Limits;
+use crate::ratelimit::TrustedProxies;
+use crate::telemetry::LogFormat;
 use clap::Parser;
 use std::time::Duration;
 
@@ -70,9 +72,20 @@ pub struct Config {
     /// Allowed CORS origins, comma-separated; `*` (the default) allows any origin.
     #[arg(long, env = "CORS_ORIGINS", default_value = "*")]
     pub cors_origins: String,
-    /// Log format: `text` or `json`.
-    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
-    pub log_format: String,
+    /// Log format: `text` (coloured on a terminal) or `json` (one object per line, with spans).
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Complexity points each client may spend per minute, refilled continuously (0: no limit).
+    /// A request spends its complexity; a cache hit or 304 spends 1.
+    #[arg(long, env = "RATE_LIMIT_POINTS_PER_MINUTE", default_value_t = 60_000)]
+    pub rate_limit_points_per_minute: u64,
+    /// Most clients whose rate-limit state is kept (the least recent are forgotten first).
+    #[arg(long, env = "RATE_LIMIT_MAX_CLIENTS", default_value_t = 100_000)]
+    pub rate_limit_max_clients: usize,
+    /// Proxies (addresses or CIDR ranges, comma-separated) whose `Forwarded` /
+    /// `X-Forwarded-For` headers name the client; from anyone else they are ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,

@@ -4,7 +4,8 @@
 
 use crate::limits::{Limits, check_text};
 use crate::loaders::loaders;
-use crate::metrics::{METRICS, Metrics};
+use crate::metrics::{self, OperationNames};
+use crate::ratelimit::{RateLimiter, RateTicket, SMALL_COST};
 use crate::schema::AppSchema;
 use crate::spec::{Executed, ensure_code};
 use async_graphql::{BatchRequest, ParseRequestError, ServerError, Variables};
@@ -17,10 +18,11 @@ use lru::LruCache;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The response media types of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,6 +85,40 @@ pub struct GraphQLService {
     pub version: Arc<AtomicI64>,
     /// `Cache-Control: max-age` for GET responses, in seconds.
     pub max_age: u64,
+    /// Per-client budgets; `None` when rate limiting is off.
+    pub limiter: Option<Arc<RateLimiter>>,
+    /// Bounded labels for operation names in metrics.
+    pub operations: Arc<OperationNames>,
+}
+
+/// What happened to a request, for metrics.
+struct Outcome {
+    operation: Option<String>,
+    kind: &'static str,
+    codes: Vec<String>,
+}
+
+impl Outcome {
+    fn refused(&mut self, code: &str) {
+        self.kind = "request_error";
+        self.codes.push(code.to_owned());
+    }
+}
+
+/// The name of the first operation of a query text, for metrics when the request names none.
+fn first_operation_name(query: &str) -> Option<&str> {
+    let rest = query.trim_start();
+    let rest = ["query", "mutation", "subscription"]
+        .iter()
+        .find_map(|kw| rest.strip_prefix(kw))?;
+    if !rest.starts_with(|c: char| c.is_whitespace()) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
 }
 
 /// GET parameters arrive as strings; `variables` and `extensions` hold JSON.
@@ -247,6 +283,11 @@ impl ResponseCache {
         }
     }
 
+    /// Whether the cache keeps anything.
+    pub fn enabled(&self) -> bool {
+        self.max_bytes > 0
+    }
+
     fn get(&self, key: &[u8; 32]) -> Option<Cached> {
         if self.max_bytes == 0 {
             return None;
@@ -352,10 +393,58 @@ fn response_body(response: &async_graphql::Response, executed: bool) -> Bytes {
 }
 
 impl GraphQLService {
-    /// Handles `GET` and `POST /graphql`.
-    pub async fn handle(&self, request: axum::extract::Request) -> Response {
+    /// Handles `GET` and `POST /graphql` from `client` (see [`RateLimiter::client`]): rate limit,
+    /// then the request, then metrics.
+    pub async fn handle(&self, request: axum::extract::Request, client: IpAddr) -> Response {
+        let start = Instant::now();
+        let ticket = self
+            .limiter
+            .as_ref()
+            .map(|limiter| Arc::new(RateTicket::new(limiter.clone(), client)));
+        let mut outcome = Outcome {
+            operation: None,
+            kind: "request_error",
+            codes: Vec::new(),
+        };
+        let mut response = self.respond(request, ticket.clone(), &mut outcome).await;
+        if let Some(ticket) = ticket {
+            // Requests refused before validation (and cache hits) spend the small fixed cost.
+            let quota = ticket.spend(SMALL_COST);
+            if quota.retry_after.is_some() {
+                metrics::count("budget_rate_limited_total");
+                outcome.kind = "rate_limited";
+                outcome.codes = vec!["RATE_LIMITED".into()];
+                response = refuse(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    MediaType::Json,
+                    &format!(
+                        "Rate limit: this client may spend {} complexity points per minute; \
+                         retry in {} s.",
+                        quota.limit,
+                        quota.retry_after.unwrap_or(1)
+                    ),
+                    "RATE_LIMITED",
+                );
+            }
+            quota.write_headers(response.headers_mut());
+        }
+        let operation = self.operations.label(outcome.operation.as_deref());
+        metrics::request(&operation, outcome.kind, start.elapsed());
+        for code in &outcome.codes {
+            metrics::error(&operation, code);
+        }
+        response
+    }
+
+    async fn respond(
+        &self,
+        request: axum::extract::Request,
+        ticket: Option<Arc<RateTicket>>,
+        outcome: &mut Outcome,
+    ) -> Response {
         let (parts, body) = request.into_parts();
         let Some(media) = MediaType::negotiate(&parts.headers) else {
+            outcome.refused("NOT_ACCEPTABLE");
             return refuse(
                 StatusCode::NOT_ACCEPTABLE,
                 MediaType::Json,
@@ -387,10 +476,16 @@ impl GraphQLService {
                 } else {
                     "BAD_REQUEST"
                 };
+                outcome.refused(code);
                 return refuse(status, media, &message, code);
             }
         };
+        outcome.operation = request
+            .operation_name
+            .clone()
+            .or_else(|| first_operation_name(&request.query).map(str::to_owned));
         if request.query.is_empty() && !request.extensions.0.contains_key("persistedQuery") {
+            outcome.refused("BAD_REQUEST");
             return refuse(
                 StatusCode::BAD_REQUEST,
                 media,
@@ -405,6 +500,7 @@ impl GraphQLService {
                 .and_then(|e| e.get("code"))
                 .map(|c| c.to_string().trim_matches('"').to_owned())
                 .unwrap_or_default();
+            outcome.refused(&code);
             return refuse(StatusCode::BAD_REQUEST, media, &error.message, &code);
         }
         let version = self.version.load(Ordering::Relaxed);
@@ -416,23 +512,31 @@ impl GraphQLService {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
         {
-            Metrics::add(&METRICS.not_modified);
+            outcome.kind = "not_modified";
             return self.finish(StatusCode::NOT_MODIFIED, media, Bytes::new(), Some(&tag));
         }
         if let Some(hit) = self.cache.get(&key) {
-            Metrics::add(&METRICS.cache_hits);
+            metrics::count("budget_response_cache_hits_total");
+            outcome.kind = "cache_hit";
             return self.finish(hit.status, media, hit.body, cacheable.then_some(&tag));
         }
+        if self.cache.enabled() {
+            metrics::count("budget_response_cache_misses_total");
+        }
         let executed = Arc::new(Executed::default());
-        let request = request
+        let mut request = request
             .data(loaders(self.db.clone()))
             .data(executed.clone());
-        Metrics::add(&METRICS.graphql_executed);
+        if let Some(ticket) = ticket {
+            request = request.data(ticket);
+        }
         let timeout = Duration::from_millis(self.limits.timeout_ms);
         let mut response = match tokio::time::timeout(timeout, self.schema.execute(request)).await {
             Ok(response) => response,
             Err(_) => {
                 tracing::warn!(timeout_ms = self.limits.timeout_ms, "request timed out");
+                outcome.kind = "timeout";
+                outcome.codes.push("TIMEOUT".into());
                 return refuse(
                     StatusCode::SERVICE_UNAVAILABLE,
                     media,
@@ -456,6 +560,24 @@ impl GraphQLService {
                 ensure_code(error, code);
             }
         }
+        if executed {
+            metrics::count("budget_graphql_executed_total");
+        }
+        outcome.kind = match (executed, response.errors.is_empty()) {
+            (false, _) => "request_error",
+            (true, true) => "ok",
+            (true, false) => "error",
+        };
+        outcome.codes.extend(response.errors.iter().map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .and_then(|c| match c {
+                    async_graphql::Value::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        }));
         let status = status_of(&response, media, executed);
         let cache_it = response.errors.is_empty();
         let body = response_body(&response, executed);

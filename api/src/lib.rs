@@ -7,6 +7,8 @@ pub mod limits;
 pub mod loaders;
 pub mod metrics;
 pub mod playground;
+pub mod ratelimit;
 pub mod schema;
 pub mod server;
 pub mod spec;
+pub mod telemetry;

@@ -3,6 +3,7 @@
 //! nesting checked before parsing, a cap on fields and aliases) and gives every refusal an
 //! `extensions.code`.
 
+use crate::ratelimit::RateTicket;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
@@ -226,15 +227,31 @@ impl Extension for LimitsChecker {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        let result = next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
                 .map(|e| {
                     let code = classify(&e.message).unwrap_or("GRAPHQL_VALIDATION_FAILED");
                     with_code(e, code)
                 })
-                .collect()
-        })
+                .collect::<Vec<_>>()
+        })?;
+        // The query is valid and its cost known: spend it, or stop before anything runs.
+        if let Some(ticket) = ctx.data_opt::<Arc<RateTicket>>() {
+            let cost = result.complexity.max(1) as u64;
+            let quota = ticket.spend(cost);
+            if let Some(wait) = quota.retry_after {
+                return Err(vec![coded(
+                    format!(
+                        "Rate limit: this query costs {cost} points and {} of this client's {} \
+                         points per minute are left; retry in {wait} s.",
+                        quota.remaining, quota.limit
+                    ),
+                    "RATE_LIMITED",
+                )]);
+            }
+        }
+        Ok(result)
     }
 }
 

@@ -10,10 +10,6 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", api::schema::sdl());
         return Ok(());
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    api::telemetry::init(config.log_format);
     api::server::run(config).await
 }

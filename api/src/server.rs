@@ -3,8 +3,10 @@
 
 use crate::config::Config;
 use crate::http::{GraphQLService, ResponseCache};
+use crate::metrics::OperationNames;
+use crate::ratelimit::RateLimiter;
 use crate::schema::{self, AppSchema};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -14,6 +16,7 @@ use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder,
 };
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
@@ -43,6 +46,7 @@ impl AppState {
 
     /// State for a configuration; reads the current data version.
     pub async fn with_config(db: DatabaseConnection, config: &Config) -> Self {
+        crate::metrics::handle(); // install the recorder before anything is counted
         let limits = config.limits();
         let graphql = GraphQLService {
             schema: schema::builder(db.clone(), &limits).finish(),
@@ -51,6 +55,19 @@ impl AppState {
             cache: Arc::new(ResponseCache::new(config.cache_entries, config.cache_bytes)),
             version: Arc::new(AtomicI64::new(0)),
             max_age: config.cache_max_age,
+            limiter: (config.rate_limit_points_per_minute > 0).then(|| {
+                Arc::new(RateLimiter::new(
+                    config.rate_limit_points_per_minute,
+                    config.rate_limit_max_clients,
+                    config.trusted_proxies.0.clone(),
+                ))
+            }),
+            operations: Arc::new(OperationNames::new(
+                &crate::playground::EXAMPLES
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )),
         };
         let playground = Arc::new(crate::playground::page(&first_department_id(&db).await));
         let state = Self {
@@ -134,7 +151,11 @@ fn cors(origins: &str) -> CorsLayer {
             header::ETAG,
             header::CACHE_CONTROL,
             header::VARY,
+            header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("ratelimit-limit"),
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
         ])
         .allow_headers(Any)
         .max_age(Duration::from_secs(86_400));
@@ -159,7 +180,7 @@ pub fn router(state: AppState) -> Router {
         .route("/docs/scalars/Decimal.md", get(decimal_spec))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .route("/metrics", get(|| async { crate::metrics::METRICS.render() }))
+        .route("/metrics", get(metrics))
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -175,6 +196,24 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
+}
+
+/// `/metrics`: the Prometheus exposition (not rate limited).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let text = crate::metrics::render(crate::metrics::Gauges {
+        db: &state.db,
+        cache: state.graphql.cache.usage(),
+        rate_limit_clients: state.graphql.limiter.as_ref().map_or(0, |l| l.clients()),
+        data_version: state.graphql.version.load(Ordering::Relaxed),
+    });
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
 }
 
 /// `/graphql`: the playground for a browser, GraphQL over HTTP for everything else.
@@ -196,7 +235,17 @@ async fn graphql(State(state): State<AppState>, request: Request) -> Response {
     if method == Method::GET && wants_html && request.uri().query().is_none_or(|q| q.is_empty()) {
         return crate::playground::page_response(state.playground.as_str().to_owned());
     }
-    state.graphql.handle(request).await
+    // The peer address comes from `serve` (`into_make_service_with_connect_info`); a router
+    // used without it (tests calling it directly) counts as one client, 0.0.0.0.
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let client = match &state.graphql.limiter {
+        Some(limiter) => limiter.client(peer, request.headers()),
+        None => peer,
+    };
+    state.graphql.handle(request, client).await
 }
 
 /// The format of the `Decimal` scalar (its `@specifiedBy` URL).
@@ -226,17 +275,19 @@ async fn ready(State(state): State<AppState>) -> Response {
 
 /// Connects to the database (bounded pool, acquire timeout) and applies migrations.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    crate::metrics::handle();
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.db_max_connections)
         .min_connections(0)
         .acquire_timeout(config.db_acquire_timeout())
         .connect_timeout(config.db_acquire_timeout())
-        .sqlx_logging(false);
+        // Each statement is a `sqlx::query` event at DEBUG (with its time), inside the GraphQL
+        // spans of the request: `RUST_LOG=info,sqlx::query=debug` shows them.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug);
     let mut db = Database::connect(options).await?;
-    db.set_metric_callback(|_| {
-        crate::metrics::Metrics::add(&crate::metrics::METRICS.sql_statements)
-    });
+    db.set_metric_callback(crate::metrics::statement);
     Migrator::up(&db, None).await?;
     Ok(db)
 }
@@ -259,9 +310,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Migrates, seeds an empty database with the bundled disclosure, and serves until Ctrl-C or
@@ -276,11 +330,37 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         Duration::from_millis(config.data_version_poll_ms),
     );
-    let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let sweeper = state
+        .graphql
+        .limiter
+        .clone()
+        .map(|limiter| crate::ratelimit::sweep(limiter, Duration::from_secs(10)));
+    if let Some(limiter) = &state.graphql.limiter {
+        let points = config.rate_limit_points_per_minute;
+        if points < config.max_complexity as u64 {
+            tracing::warn!(
+                points,
+                max_complexity = config.max_complexity,
+                "RATE_LIMIT_POINTS_PER_MINUTE is below MAX_COMPLEXITY: the costliest queries spend a client's whole budget"
+            );
+        }
+        tracing::info!(points, clients = limiter.clients(), "rate limits on");
+    }
+    let address = (config.host.as_str(), config.port);
+    let listener = TcpListener::bind(address).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {}:{}: {e} (set PORT, or --port, to another port; 0 picks a free one)",
+            config.host,
+            config.port
+        )
+    })?;
     let address = listener.local_addr()?;
     tracing::info!("serving GraphQL at http://{address}/graphql");
     serve(listener, state, shutdown_signal()).await?;
     watcher.abort();
+    if let Some(sweeper) = sweeper {
+        sweeper.abort();
+    }
     tracing::info!("shut down");
     Ok(())
 }

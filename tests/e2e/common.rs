@@ -65,8 +65,10 @@ impl TestDb {
         Migrator::up(&db, None).await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        // As `api::server::connect` does, and counted per test database.
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
+            api::metrics::statement(info);
         });
         TestDb { db, statements }
     }

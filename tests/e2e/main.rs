@@ -8,5 +8,6 @@ mod common;
 mod contract;
 mod disclosure;
 mod loader;
+mod operations;
 mod schema_sync;
 mod serving;

@@ -47,6 +47,9 @@ pub fn builder(
         .limit_directives(limits.directives)
         .extension(LimitsExtension(*limits))
         .extension(SpecExtension)
+        // Spans for parse, validation, execution and each field, inside the request's span
+        // (which carries the request id).
+        .extension(async_graphql::extensions::Tracing)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
