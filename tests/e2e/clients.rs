@@ -443,3 +443,49 @@ fn vendored_files_match_their_checksums() {
         assert_eq!(actual, sum, "{name}");
     }
 }
+
+/// The README's curl examples: each `curl` against `/graphql` followed by a `# {…}` line is
+/// sent as written, and the answer must be that line byte for byte.
+#[tokio::test]
+async fn the_readme_examples_match_the_server_byte_for_byte() {
+    let readme =
+        std::fs::read_to_string(format!("{}/../README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let app = App::seeded().await;
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut checked = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(expected) = line.strip_prefix("# {") else {
+            continue;
+        };
+        let expected = format!("{{{expected}");
+        let command = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .map(|l| l.trim_end_matches('\\').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !command.starts_with("curl") || !command.contains("/graphql") {
+            continue;
+        }
+        let request = if let Some((_, body)) = command.split_once(" -d '") {
+            let body = body.trim_end_matches('\'');
+            Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_owned()))
+                .unwrap()
+        } else if let Some((_, query)) = command.split_once("--data-urlencode 'query=") {
+            get(query.trim_end_matches('\''), "application/json")
+        } else {
+            panic!("cannot read the README example: {command}");
+        };
+        let (status, _, body) = app.send_raw(request).await;
+        assert_eq!(status, StatusCode::OK, "{command}");
+        assert_eq!(body, expected, "README example differs: {command}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} README examples found");
+}
