@@ -461,7 +461,7 @@ async fn the_readme_examples_match_the_server_byte_for_byte() {
         let command = lines[..i]
             .iter()
             .rev()
-            .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("```"))
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
