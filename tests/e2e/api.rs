@@ -58,6 +58,28 @@ async fn departments_page_forwards_and_backwards() {
         app.data(PAGE, json!({"name": "nothing like it"})).await["departments"]["totalCount"],
         0
     );
+    // `%`, `_` and `\` in the filter are plain text on both databases.
+    app.test
+        .db
+        .execute_unprepared(
+            r"INSERT INTO department (code, name, name_en) VALUES ('odd', 'a_b%c\d', 'odd')",
+        )
+        .await
+        .unwrap();
+    for (text, found) in [
+        ("_", 1),
+        ("%", 1),
+        ("\\", 1),
+        ("a_b%c", 1),
+        ("b_", 0),
+        ("a%c", 0),
+    ] {
+        assert_eq!(
+            app.data(PAGE, json!({ "name": text })).await["departments"]["totalCount"],
+            found,
+            "{text}"
+        );
+    }
 }
 
 #[tokio::test]

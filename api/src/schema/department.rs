@@ -8,7 +8,7 @@ use crate::loaders::*;
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{department, department_profile, division, staffing};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -312,10 +312,12 @@ impl DepartmentQuery {
                     .replace('_', "\\_")
             );
             let lower = |c: department::Column| Expr::expr(Func::lower(Expr::col(c)));
+            // An explicit ESCAPE: PostgreSQL defaults to `\`, SQLite has no default.
+            let like = || LikeExpr::new(pattern.clone()).escape('\\');
             query = query.filter(
                 Condition::any()
-                    .add(lower(department::Column::Name).like(pattern.clone()))
-                    .add(lower(department::Column::NameEn).like(pattern)),
+                    .add(lower(department::Column::Name).like(like()))
+                    .add(lower(department::Column::NameEn).like(like())),
             );
         }
         let total = query.clone().count(db).await? as usize;
