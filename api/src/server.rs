@@ -1,6 +1,7 @@
 //! HTTP: the axum router and its layers, database connection, the data-version watcher, and
 //! start-up (migrate, seed, serve until Ctrl-C or SIGTERM).
 
+use crate::assets;
 use crate::config::Config;
 use crate::http::{GraphQLService, ResponseCache};
 use crate::metrics::OperationNames;
@@ -176,7 +177,9 @@ pub fn router(state: AppState) -> Router {
     let origins = state.cors_origins.clone();
     Router::new()
         .route("/graphql", any(graphql))
-        .route("/playground/{file}", get(crate::playground::asset))
+        .route("/", get(|| async { assets::page(assets::EXPLORER_PAGE.to_owned()) }))
+        .route("/explorer/{file}", get(assets::explorer))
+        .route("/playground/{file}", get(assets::playground))
         .route("/docs/scalars/Decimal.md", get(decimal_spec))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -233,7 +236,7 @@ async fn graphql(State(state): State<AppState>, request: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if method == Method::GET && wants_html && request.uri().query().is_none_or(|q| q.is_empty()) {
-        return crate::playground::page_response(state.playground.as_str().to_owned());
+        return assets::page(state.playground.as_str().to_owned());
     }
     // The peer address comes from `serve` (`into_make_service_with_connect_info`); a router
     // used without it (tests calling it directly) counts as one client, 0.0.0.0.

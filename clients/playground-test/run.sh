@@ -24,6 +24,11 @@ if [[ ! -x /usr/bin/chromium ]]; then
     echo "installing chromium (apt-get)" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
+# A CJK font, so that the screenshots show the Chinese labels (7.5 MB; the test passes without).
+if [[ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 ||
+        echo "fonts-wqy-zenhei not installed: Chinese shows as boxes in the screenshots" >&2
+fi
 
 # puppeteer-core never downloads a browser; these make sure nothing else tries to.
 export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true

@@ -339,9 +339,9 @@ async fn decimal_is_specified_by_a_document_the_server_serves() {
     assert!(body.contains("A JSON string") && body.contains("null"));
 }
 
-/// The vendored files and their recorded checksums.
-fn vendored() -> Vec<(String, String)> {
-    let dir = format!("{}/../api/assets/playground", env!("CARGO_MANIFEST_DIR"));
+/// The vendored files of a page's folder and their recorded checksums.
+fn vendored(page: &str) -> Vec<(String, String)> {
+    let dir = format!("{}/../api/assets/{page}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(format!("{dir}/SHA256SUMS"))
         .expect("SHA256SUMS")
         .lines()
@@ -392,33 +392,7 @@ async fn the_playground_is_served_whole_by_the_api() {
 
     // Each script and stylesheet the page loads is served by the API, byte for byte the
     // vendored file whose checksum is recorded.
-    let sums = vendored();
-    let mut loaded = 0;
-    for piece in html.split("playground/").skip(1) {
-        let file = piece.split('"').next().unwrap();
-        let (status, headers, body) = app
-            .send_raw(
-                Request::get(format!("/playground/{file}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{file}");
-        let content_type = headers[header::CONTENT_TYPE].to_str().unwrap();
-        assert!(
-            content_type.starts_with("text/javascript") || content_type.starts_with("text/css"),
-            "{file}: {content_type}"
-        );
-        if let Some((sum, _)) = sums.iter().find(|(_, name)| name == file) {
-            let actual: String = Sha256::digest(body.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            assert_eq!(&actual, sum, "{file} differs from SHA256SUMS");
-        }
-        loaded += 1;
-    }
-    assert!(loaded >= 4, "the page loads {loaded} files");
+    assert!(serves_its_files(&app, &html, "playground").await >= 4);
     let (status, _, _) = app
         .send_raw(
             Request::get("/playground/../Cargo.toml")
@@ -429,18 +403,98 @@ async fn the_playground_is_served_whole_by_the_api() {
     assert_ne!(status, StatusCode::OK);
 }
 
+/// Fetches every `{page}/…` file `html` names; each must be served, and vendored ones must
+/// match `SHA256SUMS`. Returns how many were fetched.
+async fn serves_its_files(app: &App, html: &str, page: &str) -> usize {
+    let sums = vendored(page);
+    let mut loaded = 0;
+    for piece in html.split(&format!("\"{page}/")).skip(1) {
+        let file = piece.split('"').next().unwrap();
+        let (status, headers, body) = app
+            .send_raw(
+                Request::get(format!("/{page}/{file}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{file}");
+        let content_type = headers[header::CONTENT_TYPE].to_str().unwrap();
+        assert!(
+            content_type.starts_with("text/javascript") || content_type.starts_with("text/css"),
+            "{file}: {content_type}"
+        );
+        let etag = headers[header::ETAG].clone();
+        if let Some((sum, _)) = sums.iter().find(|(_, name)| name == file) {
+            let actual: String = Sha256::digest(body.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(&actual, sum, "{file} differs from SHA256SUMS");
+        }
+        // Revalidation is a 304 with no body.
+        let (status, _, body) = app
+            .send_raw(
+                Request::get(format!("/{page}/{file}"))
+                    .header(header::IF_NONE_MATCH, etag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""));
+        loaded += 1;
+    }
+    loaded
+}
+
 #[test]
 fn vendored_files_match_their_checksums() {
-    let dir = format!("{}/../api/assets/playground", env!("CARGO_MANIFEST_DIR"));
-    let sums = vendored();
-    assert!(sums.len() >= 4, "{sums:?}");
-    for (sum, name) in sums {
-        let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
-        let actual: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(actual, sum, "{name}");
+    for page in ["playground", "explorer"] {
+        let dir = format!("{}/../api/assets/{page}", env!("CARGO_MANIFEST_DIR"));
+        let sums = vendored(page);
+        assert!(sums.len() >= 4, "{page}: {sums:?}");
+        for (sum, name) in sums {
+            let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+            let actual: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(actual, sum, "{page}/{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_explorer_is_served_whole_by_the_api() {
+    let app = App::seeded().await;
+    // State lives in the query string, so any query string gets the page.
+    for uri in ["/", "/?dept=pingshan-gsdmb&year=2023&view=economic&lang=en"] {
+        let (status, headers, html) = app
+            .send_raw(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "the page names an outside URL: {html}"
+        );
+        assert_eq!(serves_its_files(&app, &html, "explorer").await, 3);
+    }
+    // The licences are served too; the page links to them.
+    for file in ["LICENSE.echarts", "NOTICE.echarts", "LICENSE-d3.echarts"] {
+        let (status, _, _) = app
+            .send_raw(
+                Request::get(format!("/explorer/{file}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{file}");
     }
 }
 

@@ -44,6 +44,24 @@
     });
   }
 
+  // A link may carry a query to open: #query=<urlencoded>&variables=<urlencoded JSON> (the
+  // budget explorer's "open in the playground"). It becomes the first tab, the active one. A
+  // hash, not a query string: GET /graphql?query=… is a GraphQL request, not this page.
+  var linked = null;
+  try {
+    var params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    if (params.get('query')) {
+      linked = { query: params.get('query'), variables: params.get('variables') || null };
+    }
+  } catch (err) {
+    console.warn('playground: unreadable #query link', err);
+  }
+  if (linked) {
+    props.defaultTabs = [linked].concat(props.defaultTabs || []);
+    // GraphiQL fills the variables editor of the first tab from this prop, not from defaultTabs.
+    if (linked.variables !== null) props.variables = linked.variables;
+  }
+
   ReactDOM.createRoot(root).render(
     // A logo without GraphiQL's default link to github.com: no external URL in the page.
     React.createElement(GraphiQL, props, React.createElement(GraphiQL.Logo, null, 'Open budget data API'))

@@ -1,0 +1,1004 @@
+// Budget explorer: a static page over the public GraphQL API, and the API's reference browser
+// client. No framework, no build step: the query strings below are exactly what the page sends
+// (POST to `graphql`, relative to the page, so a path prefix carries over), and every view shows
+// its query with a link that opens it in the playground.
+//
+// State lives in the query string (?dept=…&year=…&view=…&node=…&status=…&lang=…), so every view
+// is a link and back/forward work. Amounts are shown exactly as the API sends them (Decimal
+// strings, with thousands separators added); the page's only arithmetic is the shares it
+// displays, labelled as shares. null is "not stated" (未列明), never 0.
+(function () {
+  'use strict';
+
+  // ── Queries ───────────────────────────────────────────────────────────────────────────────
+
+  // Departments (pages of 50, followed to the end) and the years with data. The page size is
+  // what the rate limit charges for (about 10 points per department asked for: ~500 a page).
+  const CATALOGUE = `query ExplorerCatalogue($after: String) {
+  fiscalYears { year }
+  departments(first: 50, after: $after) {
+    edges { node { code name nameEn parent { code } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+  // Every view asks for the department, the years it has budgets for and the budget's totals.
+  const TOTALS = `fragment Totals on Budget {
+  unit
+  totals: headlines(keys: ["revenue_total", "expenditure_total", "basic_expenditure", "project_expenditure"]) {
+    key name nameEn amount unit source { citation }
+  }
+}`;
+
+  // A classification tree: 类 → 款 → 项 (functional), 类 → 款 (economic), revenue sources.
+  const TREE = `query ExplorerTree($dept: String!, $year: Int!, $scheme: Scheme!) {
+  department(code: $dept) {
+    code name nameEn
+    budgets { fiscalYear { year } }
+    budget(year: $year) {
+      ...Totals
+      lines(scheme: $scheme) {
+        ...Line
+        children { ...Line children { ...Line children { ...Line } } }
+      }
+    }
+  }
+}
+
+fragment Line on BudgetLine {
+  code name nameEn amount basic project source { citation }
+}
+
+${TOTALS}`;
+
+  // Year over year, as in examples/YearOverYear.graphql, with the computed percent beside the
+  // disclosure's stated one.
+  const YEAR_OVER_YEAR = `query ExplorerYearOverYear($dept: String!, $year: Int!, $baseYear: Int!) {
+  department(code: $dept) {
+    code name nameEn
+    budgets { fiscalYear { year } }
+    budget(year: $year) {
+      ...Totals
+      headlines { key name nameEn amount unit source { citation } change(baseYear: $baseYear) { ...Change } }
+      projects {
+        key name nameEn amount source { citation }
+        change(baseYear: $baseYear) { ...Change }
+        subprojects { name nameEn amount }
+      }
+      threePublicExpenses {
+        key parentKey name nameEn amount source { citation }
+        change(baseYear: $baseYear) { ...Change }
+      }
+    }
+  }
+}
+
+fragment Change on Change {
+  base current difference percent statedPercent
+}
+
+${TOTALS}`;
+
+  // The identities the disclosure should satisfy, and the tables it prints.
+  const CHECKS = `query ExplorerChecks($dept: String!, $year: Int!) {
+  department(code: $dept) {
+    code name nameEn
+    budgets { fiscalYear { year } }
+    budget(year: $year) {
+      ...Totals
+      checks { key name expected actual difference status }
+      tables { key citation isEmpty }
+    }
+  }
+}
+
+${TOTALS}`;
+
+  const VIEWS = ['functional', 'economic', 'revenue', 'yoy', 'checks', 'government'];
+  const SCHEMES = { functional: 'FUNCTIONAL', economic: 'ECONOMIC', revenue: 'REVENUE' };
+  const STATUSES = ['ROUNDING', 'MISMATCH', 'OK'];
+
+  // The request a view sends; null for a view with no query.
+  function viewRequest(s) {
+    const base = { dept: s.dept, year: s.year };
+    if (SCHEMES[s.view]) return { query: TREE, variables: { ...base, scheme: SCHEMES[s.view] } };
+    if (s.view === 'yoy') return { query: YEAR_OVER_YEAR, variables: { ...base, baseYear: s.year - 1 } };
+    if (s.view === 'checks') return { query: CHECKS, variables: base };
+    return null;
+  }
+
+  // ── GraphQL over HTTP ─────────────────────────────────────────────────────────────────────
+
+  const ENDPOINT = new URL('graphql', window.location.href).href;
+  const responses = new Map(); // JSON [query, variables] → Promise of data
+
+  // One POST per distinct (query, variables), kept for the page's lifetime (the data is
+  // read-only); a failed request is forgotten so that it is retried.
+  function gql(query, variables) {
+    const key = JSON.stringify([query, variables]);
+    if (!responses.has(key)) {
+      const pending = post(query, variables);
+      pending.catch(() => responses.delete(key));
+      responses.set(key, pending);
+    }
+    return responses.get(key);
+  }
+
+  async function post(query, variables) {
+    const res = await fetch(ENDPOINT, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json;q=0.9',
+      },
+      body: JSON.stringify({ query, variables, operationName: operationName(query) }),
+    });
+    let body = null;
+    try { body = await res.json(); } catch (e) { /* not JSON: reported below */ }
+    if (body && Array.isArray(body.errors) && body.errors.length) {
+      throw new Error(body.errors.map((e) => {
+        const code = e.extensions && e.extensions.code;
+        return code ? `${e.message} (${code})` : e.message;
+      }).join('; '));
+    }
+    if (!res.ok || !body || !body.data) throw new Error(`HTTP ${res.status}`);
+    return body.data;
+  }
+
+  function operationName(query) {
+    const m = /^\s*query\s+(\w+)/.exec(query);
+    return m ? m[1] : null;
+  }
+
+  // Every department, following pages.
+  async function loadCatalogue() {
+    const departments = [];
+    let after = null;
+    let years = [];
+    do {
+      const data = await gql(CATALOGUE, { after });
+      years = data.fiscalYears.map((y) => y.year);
+      departments.push(...data.departments.edges.map((e) => e.node));
+      const page = data.departments.pageInfo;
+      after = page.hasNextPage ? page.endCursor : null;
+    } while (after);
+    return { years, departments };
+  }
+
+  // ── Interface strings ─────────────────────────────────────────────────────────────────────
+
+  const STRINGS = {
+    zh: {
+      htmlLang: 'zh-CN',
+      appName: '部门预算浏览器',
+      subtitle: '数据来自开放预算数据 GraphQL API；金额为公开文本所列数字。',
+      skip: '跳到正文',
+      department: '部门',
+      year: '年度',
+      noBudget: '（无数据）',
+      otherLanguage: 'English',
+      otherLanguageCode: 'en',
+      otherLanguageTitle: 'Switch to English',
+      views: {
+        functional: '支出功能分类', economic: '支出经济分类', revenue: '收入来源',
+        yoy: '年度对比', checks: '一致性校验', government: '全区汇总（待开发）',
+      },
+      viewsLabel: '视图',
+      summaryTitle: (year, unit) => `${year} 年预算总览（单位：${unit}）`,
+      // Labels of the four totals for a budget that does not state them (else the API's names).
+      totals: { revenue_total: '部门预算收入', expenditure_total: '部门预算支出', basic_expenditure: '基本支出', project_expenditure: '项目支出' },
+      basicVsProject: '基本支出与项目支出',
+      notStated: '未列明',
+      noRows: '无。',
+      notComputable: '无法计算（基数为 0）',
+      source: '来源',
+      error: '无法加载数据：',
+      noDepartment: '没有这个部门。',
+      noBudgetYear: (year) => `该部门没有 ${year} 年的预算数据。`,
+      treeHelp: '方向键在图中各区块间移动，回车进入下级，Backspace 或 Esc 返回上级。表格各行同样可用 Tab 选中。',
+      treeIntro: {
+        functional: '支出按功能分类：类 → 款 → 项。',
+        economic: '支出按经济分类：类 → 款。',
+        revenue: '收入按来源分类。',
+      },
+      treeEmpty: '该年度没有列出这一分类的数据。',
+      root: { functional: '支出合计', economic: '支出合计', revenue: '收入合计' },
+      up: '↑ 返回上级',
+      breadcrumb: '当前位置',
+      chartLabel: (name) => `树图：${name}的组成。`,
+      focused: '已选中',
+      code: '编码', name: '名称', amount: '金额', basic: '基本支出', project: '项目支出',
+      shareParent: '占上级', shareTotal: '占合计',
+      tableCaption: (name) => `${name}：下级科目`,
+      tableCaptionLeaf: (name) => `${name}（无下级科目）`,
+      yoyIntro: (year, base) => `${year} 年与 ${base} 年比较。“计算增减率”由 API 按两年数字算出，“公开文本所列”为公开文本自身所列的百分比。`,
+      yoyNoBase: (base) => `该部门没有 ${base} 年的数据可供比较。`,
+      headlines: '主要数字', uncompared: (n, base) => `其余 ${n} 项没有 ${base} 年数字`, projects: '项目支出', threePublic: '“三公”经费',
+      item: '项目', unit: '单位', difference: '增减', percent: '计算增减率', statedPercent: '公开文本所列增减率',
+      subprojects: '其中',
+      checksIntro: '载入数据时验证的恒等关系：下级之和等于上级、各表之间相互一致等。OK 为完全相符；ROUNDING 为不超过 1 万元的尾数误差；MISMATCH 为抄录错误（不会被载入）。',
+      checksAll: '全部',
+      check: '校验', expected: '所列数', actual: '计算数', status: '结果',
+      tablesTitle: '公开文本中的表格',
+      tableEmpty: '本表本年无发生额',
+      checkNamesNote: '校验说明只有中文。',
+      governmentTitle: '全区汇总',
+      governmentText: '全区（跨部门）汇总视图尚未提供：API 还没有汇总查询。API 提供后，本视图将在此显示。',
+      showQuery: '显示本视图的 GraphQL 查询',
+      queryIntro: '本视图发送的查询（POST 至 graphql）：',
+      variables: '变量：',
+      openPlayground: '在 GraphQL Playground 中打开',
+      catalogueQuery: '部门列表的查询：',
+      noQuery: '本视图不发送查询。',
+      footer: '数据：开放预算数据 API（GraphQL）。图表：Apache ECharts（Apache-2.0 许可证）。',
+      api: 'GraphQL Playground',
+      licence: 'ECharts 许可证',
+    },
+    en: {
+      htmlLang: 'en',
+      appName: 'Budget explorer',
+      subtitle: 'Data from the open budget data GraphQL API; amounts as the disclosure prints them.',
+      skip: 'Skip to content',
+      department: 'Department',
+      year: 'Year',
+      noBudget: ' (no data)',
+      otherLanguage: '中文',
+      otherLanguageCode: 'zh-CN',
+      otherLanguageTitle: '切换到中文',
+      views: {
+        functional: 'Functional classification', economic: 'Economic classification', revenue: 'Revenue sources',
+        yoy: 'Year over year', checks: 'Consistency checks', government: 'Whole government (to come)',
+      },
+      viewsLabel: 'Views',
+      summaryTitle: (year, unit) => `${year} budget at a glance (amounts in ${unit}, i.e. CNY 10,000)`,
+      totals: { revenue_total: 'Budget revenue', expenditure_total: 'Budget expenditure', basic_expenditure: 'Basic expenditure', project_expenditure: 'Project expenditure' },
+      basicVsProject: 'Basic vs project expenditure',
+      notStated: 'not stated',
+      noRows: 'None.',
+      notComputable: 'not computable (base is 0)',
+      source: 'Source',
+      error: 'Could not load the data: ',
+      noDepartment: 'There is no such department.',
+      noBudgetYear: (year) => `This department has no budget figures for ${year}.`,
+      treeHelp: 'In the chart, arrow keys move between regions, Enter drills down, Backspace or Escape goes up. Table rows can be reached with Tab and work the same way.',
+      treeIntro: {
+        functional: 'Expenditure by function: class (类) → section (款) → item (项).',
+        economic: 'Expenditure by economic nature: class (类) → section (款).',
+        revenue: 'Revenue by source.',
+      },
+      treeEmpty: 'This year states no figures in this classification.',
+      root: { functional: 'Total expenditure', economic: 'Total expenditure', revenue: 'Total revenue' },
+      up: '↑ Up one level',
+      breadcrumb: 'You are here',
+      chartLabel: (name) => `Treemap: what ${name} is made of.`,
+      focused: 'Selected',
+      code: 'Code', name: 'Name', amount: 'Amount', basic: 'Basic', project: 'Project',
+      shareParent: 'Share of parent', shareTotal: 'Share of total',
+      tableCaption: (name) => `${name}: sub-lines`,
+      tableCaptionLeaf: (name) => `${name} (no sub-lines)`,
+      yoyIntro: (year, base) => `${year} compared with ${base}. "Computed %" is computed by the API from the two years' figures; "stated %" is the percentage the disclosure itself prints.`,
+      yoyNoBase: (base) => `This department has no ${base} figures to compare with.`,
+      headlines: 'Headline figures', uncompared: (n, base) => `${n} more ${n === 1 ? 'figure' : 'figures'} with no ${base} figure`, projects: 'Projects', threePublic: 'Three public expenses (三公)',
+      item: 'Item', unit: 'Unit', difference: 'Difference', percent: 'Computed %', statedPercent: 'Stated %',
+      subprojects: 'Including',
+      checksIntro: 'Identities checked when the data was loaded: parts sum to their totals, tables agree with each other, and so on. OK holds exactly; ROUNDING is a tail error of at most 1 万元; MISMATCH is a transcription error (never loaded).',
+      checksAll: 'All',
+      check: 'Check', expected: 'Printed', actual: 'Computed', status: 'Status',
+      tablesTitle: 'Tables of the disclosure',
+      tableEmpty: 'printed empty (no figures this year)',
+      checkNamesNote: 'Check descriptions are in Chinese only.',
+      governmentTitle: 'Whole government',
+      governmentText: 'The whole-government (all departments) view is not available yet: the API has no aggregates query. This view will appear here once it has.',
+      showQuery: 'Show the GraphQL query of this view',
+      queryIntro: 'The query this view sends (POST to graphql):',
+      variables: 'Variables:',
+      openPlayground: 'Open in the GraphQL playground',
+      catalogueQuery: 'The department list query:',
+      noQuery: 'This view sends no query.',
+      footer: 'Data: the open budget data API (GraphQL). Charts: Apache ECharts (Apache License 2.0).',
+      api: 'GraphQL playground',
+      licence: 'ECharts licence',
+    },
+  };
+
+  let state = null; // the rendered state (see readState)
+  let T = STRINGS.zh; // strings of state.lang
+
+  const nameOf = (o) => (state.lang === 'en' && o.nameEn ? o.nameEn : o.name);
+  const otherNameOf = (o) => (state.lang === 'en' ? o.name : o.nameEn);
+
+  // ── State in the URL ──────────────────────────────────────────────────────────────────────
+
+  function readState() {
+    const p = new URLSearchParams(window.location.search);
+    const year = Number.parseInt(p.get('year') || '', 10);
+    const status = p.get('status');
+    return {
+      dept: p.get('dept') || '',
+      year: Number.isInteger(year) ? year : null,
+      view: VIEWS.includes(p.get('view')) ? p.get('view') : 'functional',
+      node: p.get('node') || '',
+      status: STATUSES.includes(status) ? status : '',
+      lang: p.get('lang') === 'en' ? 'en' : 'zh',
+    };
+  }
+
+  // The link of a state: the current one with `changes`. Changing the department, year or view
+  // leaves the drill-down and the filter.
+  function linkTo(changes) {
+    const s = { ...state, ...changes };
+    if ('dept' in changes || 'year' in changes || 'view' in changes) {
+      if (!('node' in changes)) s.node = '';
+      if (!('status' in changes)) s.status = '';
+    }
+    const p = new URLSearchParams();
+    if (s.dept) p.set('dept', s.dept);
+    if (s.year) p.set('year', String(s.year));
+    p.set('view', s.view);
+    if (s.node) p.set('node', s.node);
+    if (s.status) p.set('status', s.status);
+    p.set('lang', s.lang);
+    return `?${p}`;
+  }
+
+  // Go to a state: a new history entry (unless the URL stays the same), then render.
+  function go(changes) {
+    const url = linkTo(changes);
+    if (url === window.location.search) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
+    render();
+  }
+
+  // A link that changes state without reloading (a modified click opens a new tab as usual).
+  function stateLink(changes, props, ...children) {
+    return h('a', {
+      ...props,
+      href: linkTo(changes),
+      onclick: (e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        go(changes);
+      },
+    }, ...children);
+  }
+
+  // ── DOM and formatting helpers ────────────────────────────────────────────────────────────
+
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v == null || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c != null && c !== false) el.append(c instanceof Node ? c : String(c));
+    }
+    return el;
+  }
+
+  const $ = (id) => document.getElementById(id);
+
+  // Append children to `el`, skipping null and false.
+  function add(el, ...children) {
+    el.append(...children.flat(Infinity).filter((c) => c != null && c !== false));
+    return el;
+  }
+
+  // A Decimal string with thousands separators ("29173" → "29,173"); unchanged otherwise.
+  function fmt(decimal) {
+    const m = /^(-?)(\d+)(\.\d+)?$/.exec(decimal);
+    return m ? m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (m[3] || '') : decimal;
+  }
+
+  // An amount cell's content: the number, or "not stated" for null.
+  function amount(decimal) {
+    return decimal == null ? h('span', { class: 'null' }, T.notStated) : fmt(decimal);
+  }
+
+  function percent(decimal) {
+    return decimal == null ? h('span', { class: 'null' }, T.notStated) : `${fmt(decimal)}%`;
+  }
+
+  // A share for display (the page's own arithmetic); '—' when either side is missing or 0.
+  function share(part, whole) {
+    const p = Number(part);
+    const w = Number(whole);
+    if (part == null || whole == null || !w) return '—';
+    return `${((p / w) * 100).toFixed(2)}%`;
+  }
+
+  function citation(o) {
+    return o && o.source ? o.source.citation : '—';
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  }
+
+  // A table, or "none" when there are no rows.
+  function table(caption, head, rows, props) {
+    if (!rows.length) return h('p', { class: 'status', id: props && props.id }, T.noRows);
+    return h('table', props,
+      caption && h('caption', null, caption),
+      h('thead', null, h('tr', null, head.map((c) => h('th', { scope: 'col', class: c.cls }, c.label)))),
+      h('tbody', null, rows));
+  }
+
+  // ── Page ──────────────────────────────────────────────────────────────────────────────────
+
+  let catalogue = null; // { years, departments }
+  let renderCount = 0;
+  let queryOpen = false; // keeps "show the query" open across views
+  let renderedKey = '';
+
+  async function render() {
+    const next = readState();
+    const key = JSON.stringify(next);
+    if (key === renderedKey) return; // e.g. the skip link's #main
+    state = next;
+    T = STRINGS[state.lang];
+    const token = ++renderCount;
+    document.documentElement.lang = T.htmlLang;
+    document.documentElement.dataset.state = 'loading';
+    renderStatic();
+
+    // Both requests at once when the URL names the department and year.
+    let request = state.dept && state.year ? viewRequest(state) : null;
+    if (request) gql(request.query, request.variables).catch(() => {});
+    try {
+      if (!catalogue) catalogue = await loadCatalogue();
+    } catch (e) {
+      return renderError(e, token);
+    }
+    if (token !== renderCount) return;
+    if (!state.dept || !state.year) {
+      // Defaults: the first top-level department, the latest year; written into the URL.
+      const top = catalogue.departments.find((d) => !d.parent) || catalogue.departments[0];
+      const changes = {};
+      if (!state.dept && top) changes.dept = top.code;
+      if (!state.year && catalogue.years.length) changes.year = catalogue.years[catalogue.years.length - 1];
+      window.history.replaceState(null, '', linkTo({ ...changes, node: state.node, status: state.status }));
+      return render();
+    }
+    renderedKey = key;
+    renderControls(null);
+    renderTabs();
+    request = viewRequest(state);
+    const main = $('main');
+    if (!request) {
+      $('summary').replaceChildren();
+      main.replaceChildren(governmentView(), queryBox(null));
+      return ready(token);
+    }
+    main.setAttribute('aria-busy', 'true');
+    let data;
+    try {
+      data = await gql(request.query, request.variables);
+    } catch (e) {
+      return renderError(e, token);
+    }
+    if (token !== renderCount) return;
+    main.removeAttribute('aria-busy');
+    const dept = data.department;
+    renderControls(dept);
+    if (!dept || !dept.budget) {
+      $('summary').replaceChildren();
+      main.replaceChildren(h('p', { class: 'status' }, dept ? T.noBudgetYear(state.year) : T.noDepartment),
+        queryBox(request));
+      return ready(token);
+    }
+    document.title = `${nameOf(dept)} ${state.year} · ${T.views[state.view]} · ${T.appName}`;
+    renderSummary(dept.budget);
+    let view;
+    if (SCHEMES[state.view]) view = treeView(dept.budget);
+    else if (state.view === 'yoy') view = yearOverYearView(dept.budget);
+    else view = checksView(dept.budget);
+    main.replaceChildren(view, queryBox(request));
+    markOnce('explorer-content');
+    if (SCHEMES[state.view] && tree) {
+      await documentReady; // ECharts is loaded (the figures are on screen already)
+      if (token !== renderCount) return;
+      drawTree();
+    }
+    return ready(token);
+  }
+
+  // data-state="ready" once a view is complete (the browser test waits for it).
+  function ready(token) {
+    if (token !== renderCount) return;
+    document.documentElement.dataset.state = 'ready';
+    markOnce('explorer-ready');
+  }
+
+  // Performance marks of the first render: figures on screen, then chart drawn too.
+  function markOnce(name) {
+    if (!performance.getEntriesByName(name).length) performance.mark(name);
+  }
+
+  function renderError(e, token) {
+    if (token !== renderCount) return;
+    renderedKey = '';
+    console.warn('explorer:', e);
+    $('main').removeAttribute('aria-busy');
+    $('main').replaceChildren(h('p', { class: 'status error', role: 'alert' }, T.error, e.message));
+    document.documentElement.dataset.state = 'error';
+  }
+
+  // Strings that do not depend on data.
+  function renderStatic() {
+    $('title').textContent = T.appName;
+    $('subtitle').textContent = T.subtitle;
+    $('skip').textContent = T.skip;
+    document.title = T.appName;
+    $('footer').replaceChildren(h('p', null, T.footer, ' ',
+      h('a', { href: 'graphql' }, T.api), ' · ',
+      h('a', { href: 'explorer/LICENSE.echarts' }, T.licence)));
+  }
+
+  // Department and year pickers and the language switch. `dept` (from the view's query) says
+  // which years the department has budgets for; null while it is not known.
+  function renderControls(dept) {
+    const years = dept ? dept.budgets.map((b) => b.fiscalYear.year) : null;
+    const tops = catalogue.departments.filter((d) => !d.parent);
+    const unitsOf = (code) => catalogue.departments.filter((d) => d.parent && d.parent.code === code);
+    const orphans = catalogue.departments.filter((d) => d.parent && !catalogue.departments.some((p) => p.code === d.parent.code));
+    const option = (d, depth) => h('option', { value: d.code, selected: d.code === state.dept }, `${'\u2003'.repeat(depth)}${nameOf(d)}`);
+    const options = [];
+    for (const d of tops) options.push(option(d, 0), unitsOf(d.code).map((u) => option(u, 1)));
+    options.push(orphans.map((d) => option(d, 0)));
+    if (!catalogue.departments.some((d) => d.code === state.dept)) {
+      options.unshift(h('option', { value: state.dept, selected: true }, state.dept));
+    }
+    const deptSelect = h('select', { id: 'dept', onchange: (e) => go({ dept: e.target.value }) }, options);
+    const allYears = [...new Set([...catalogue.years, state.year])].sort();
+    const yearSelect = h('select', { id: 'year', onchange: (e) => go({ year: Number(e.target.value) }) },
+      allYears.map((y) => h('option', { value: y, selected: y === state.year },
+        years && !years.includes(y) ? `${y}${T.noBudget}` : String(y))));
+    const other = state.lang === 'en' ? 'zh' : 'en';
+    $('controls').replaceChildren(
+      h('label', null, h('span', null, T.department), deptSelect),
+      h('label', null, h('span', null, T.year), yearSelect),
+      stateLink({ lang: other }, { id: 'lang', class: 'button', lang: T.otherLanguageCode, hreflang: T.otherLanguageCode, title: T.otherLanguageTitle }, T.otherLanguage));
+  }
+
+  function renderTabs() {
+    $('views').setAttribute('aria-label', T.viewsLabel);
+    $('views').replaceChildren(h('ul', null, VIEWS.map((v) => h('li', null,
+      stateLink({ view: v }, { 'aria-current': v === state.view ? 'page' : null, 'data-view': v, class: v === 'government' ? 'todo' : null }, T.views[v])))));
+  }
+
+  function totalsByKey(budget) {
+    return Object.fromEntries(budget.totals.map((f) => [f.key, f]));
+  }
+
+  // Revenue and expenditure totals, basic vs project.
+  function renderSummary(budget) {
+    const totals = totalsByKey(budget);
+    $('summary').replaceChildren();
+    const item = (key) => {
+      const f = totals[key];
+      return h('div', { class: 'figure', 'data-key': key },
+        h('dt', null, f ? nameOf(f) : T.totals[key]),
+        h('dd', null,
+          h('span', { class: 'amount' }, f ? amount(f.amount) : amount(null)), ' ',
+          h('span', { class: 'unit' }, f ? f.unit : budget.unit),
+          h('small', { class: 'source' }, `${T.source}: ${citation(f)}`)));
+    };
+    // Basic vs project as shares of expenditure: a bar with a legend that says the same.
+    const whole = totals.expenditure_total && totals.expenditure_total.amount;
+    const parts = ['basic_expenditure', 'project_expenditure'].map((key) => totals[key]);
+    let bar = null;
+    if (whole && parts.every((f) => f && f.amount != null)) {
+      const labels = parts.map((f) => `${nameOf(f)} ${share(f.amount, whole)}`);
+      const segments = parts.map((f, i) => {
+        const segment = h('span', { class: i ? 'project' : 'basic', title: labels[i] });
+        segment.style.width = share(f.amount, whole);
+        return segment;
+      });
+      bar = h('div', { class: 'split' },
+        h('div', { class: 'bar', role: 'img', 'aria-label': `${T.basicVsProject}: ${labels.join(', ')}` }, segments),
+        h('p', { class: 'legend' }, labels.map((label, i) => [h('span', { class: `key ${i ? 'project' : 'basic'}` }), label, ' '])));
+    }
+    add($('summary'), h('h2', { id: 'summary-title' }, T.summaryTitle(state.year, budget.unit)),
+      h('dl', null, Object.keys(T.totals).map(item)), bar);
+  }
+
+  // "Show the GraphQL query": the view's query and variables, and a link to the playground
+  // (GraphiQL at `graphql`, which opens a tab from #query=…&variables=…).
+  function queryBox(request) {
+    const block = (req) => {
+      const variables = JSON.stringify(req.variables, null, 2);
+      const link = `graphql#${new URLSearchParams({ query: req.query, variables })}`;
+      return [
+        h('pre', { class: 'graphql' }, h('code', null, req.query)),
+        h('p', null, T.variables),
+        h('pre', { class: 'variables' }, h('code', null, variables)),
+        h('p', null, h('a', { href: link, class: 'playground', target: '_blank', rel: 'noopener' }, T.openPlayground)),
+      ];
+    };
+    const box = h('details', { class: 'query', id: 'query', open: queryOpen },
+      h('summary', null, T.showQuery),
+      request ? [h('p', null, T.queryIntro), block(request)] : h('p', null, T.noQuery),
+      h('p', null, T.catalogueQuery),
+      block({ query: CATALOGUE, variables: { after: null } }));
+    box.addEventListener('toggle', () => { queryOpen = box.open; });
+    return box;
+  }
+
+  // ── Whole-government view: a placeholder ──────────────────────────────────────────────────
+  // TODO(aggregates API): the API has no aggregates across departments yet. When it has, this
+  // view gets its query (viewRequest) and renders like the classification views. Until then it
+  // shows no figures at all.
+  function governmentView() {
+    return h('section', { class: 'view government', 'data-view': 'government' },
+      h('h2', null, T.governmentTitle),
+      h('p', { class: 'status' }, T.governmentText));
+  }
+
+  // ── Classification trees (functional, economic, revenue) ──────────────────────────────────
+
+  let tree = null; // { root, byCode, parent } of the rendered view
+  let chart = null; // the ECharts instance, kept across renders
+  let chartBox = null; // its element, moved into each tree view
+  let chartFocus = ''; // code of the region the keyboard is on
+  let pendingFocus = ''; // where focus goes after a drill: 'chart', 'table', 'up' (the button)
+  let viewUnit = ''; // budget.unit of the rendered view
+
+  // Index a tree by code (codes are unique within a scheme); `root` stands for the total.
+  function indexTree(root) {
+    const byCode = new Map();
+    const parent = new Map();
+    (function walk(node) {
+      for (const child of node.children) {
+        byCode.set(child.code, child);
+        parent.set(child.code, node);
+        walk(child);
+      }
+    }(root));
+    return { root, byCode, parent };
+  }
+
+  function pathTo(code) {
+    const path = [];
+    for (let n = tree.byCode.get(code); n && n !== tree.root; n = tree.parent.get(n.code)) path.unshift(n);
+    return path;
+  }
+
+  const current = () => tree.byCode.get(state.node) || tree.root;
+  const parentOf = (node) => tree.parent.get(node.code) || null;
+
+  function drill(code, focus) {
+    pendingFocus = focus || '';
+    if (code !== state.node) go({ node: code });
+    else restoreFocus();
+  }
+
+  function up(focus) {
+    const node = current();
+    if (node === tree.root) return;
+    const parent = parentOf(node);
+    drill(parent === tree.root ? '' : parent.code, focus);
+  }
+
+  function treeView(budget) {
+    const totals = totalsByKey(budget);
+    const rootTotal = totals[state.view === 'revenue' ? 'revenue_total' : 'expenditure_total'];
+    // The root is the budget's total as the API states it (not a sum made here).
+    tree = indexTree({
+      code: '', name: T.root[state.view], nameEn: T.root[state.view],
+      amount: rootTotal ? rootTotal.amount : null, source: rootTotal && rootTotal.source,
+      children: budget.lines,
+    });
+    viewUnit = budget.unit;
+    const section = h('section', { class: 'view tree', 'data-view': state.view });
+    add(section, h('h2', null, T.views[state.view]), h('p', null, T.treeIntro[state.view]));
+    if (!budget.lines.length) {
+      add(section, h('p', { class: 'status' }, T.treeEmpty));
+      tree = null;
+      return section;
+    }
+    const node = current();
+    const path = pathTo(node.code);
+    const parent = node === tree.root ? null : parentOf(node);
+
+    // Breadcrumb with amounts and shares; the last entry is where we are.
+    const crumbs = [tree.root, ...path].map((n, i, all) => {
+      const text = [nameOf(n), ' ', h('span', { class: 'num' }, amount(n.amount)),
+        i > 0 ? h('span', { class: 'share' }, ` (${share(n.amount, all[i - 1].amount)})`) : null];
+      return h('li', null, i === all.length - 1
+        ? h('span', { 'aria-current': 'location' }, text)
+        : stateLink({ node: n.code }, null, text));
+    });
+    add(section, h('nav', { class: 'crumbs', 'aria-label': T.breadcrumb },
+      h('button', { type: 'button', class: 'up', disabled: node === tree.root, onclick: () => up('up') }, T.up),
+      h('ol', null, crumbs)));
+
+    // The current node.
+    add(section, h('p', { class: 'detail', id: 'detail' },
+      h('strong', null, node.code ? `${node.code} ` : '', nameOf(node)), ': ',
+      h('span', { class: 'num' }, amount(node.amount)), ` ${budget.unit}`,
+      node !== tree.root && (node.basic != null || node.project != null)
+        ? [' · ', T.basic, ' ', amount(node.basic), ' · ', T.project, ' ', amount(node.project)] : null,
+      parent ? [' · ', T.shareParent, ' ', share(node.amount, parent.amount)] : null,
+      node !== tree.root ? [' · ', T.shareTotal, ' ', share(node.amount, tree.root.amount)] : null,
+      ' · ', T.source, ': ', citation(node)));
+
+    // The chart: one tab stop; arrows move between regions, Enter drills, Backspace/Escape up.
+    if (!chartBox) {
+      chartBox = h('div', { class: 'chart', tabindex: '0', role: 'application', 'aria-describedby': 'chart-help chart-focus' });
+      chartBox.addEventListener('keydown', chartKey);
+      chartBox.addEventListener('focus', () => showChartFocus(true));
+      chartBox.addEventListener('blur', () => showChartFocus(false));
+    }
+    chartBox.setAttribute('aria-label', T.chartLabel(nameOf(node)));
+    const kids = regions();
+    if (!kids.some((k) => k.code === chartFocus)) chartFocus = chartOrder()[0].code;
+    add(section, h('p', { class: 'help', id: 'chart-help' }, T.treeHelp), chartBox,
+      h('p', { class: 'focus', id: 'chart-focus', 'aria-live': 'polite' }));
+
+    // The same data as a table: one row per region, keyboard and click to drill down. Basic and
+    // project columns only where the classification prints them (not for revenue).
+    const split = [...tree.byCode.values()].some((n) => n.basic != null || n.project != null);
+    const rows = kids.map((n) => h('tr', {
+      tabindex: '0',
+      'data-code': n.code,
+      class: n.children.length ? 'branch' : 'leaf',
+      title: otherNameOf(n),
+      onclick: () => drill(n.code, ''),
+      onkeydown: (e) => rowKey(e, n),
+    },
+    h('td', { class: 'code' }, n.code),
+    h('th', { scope: 'row' }, nameOf(n), n.children.length ? h('span', { class: 'more', 'aria-hidden': 'true' }, ' ›') : null),
+    h('td', { class: 'num amount' }, amount(n.amount)),
+    split && h('td', { class: 'num' }, amount(n.basic)),
+    split && h('td', { class: 'num' }, amount(n.project)),
+    h('td', { class: 'num' }, share(n.amount, node === n ? parentOf(n).amount : node.amount)),
+    h('td', { class: 'num' }, share(n.amount, tree.root.amount)),
+    h('td', { class: 'source' }, citation(n))));
+    const unitHead = (label) => ({ label: state.lang === 'en' ? `${label} (${budget.unit})` : `${label}（${budget.unit}）`, cls: 'num' });
+    add(section, table(node.children.length ? T.tableCaption(nameOf(node)) : T.tableCaptionLeaf(nameOf(node)), [
+      { label: T.code }, { label: T.name }, unitHead(T.amount), ...(split ? [unitHead(T.basic), unitHead(T.project)] : []),
+      { label: T.shareParent, cls: 'num' }, { label: T.shareTotal, cls: 'num' }, { label: T.source, cls: 'source' },
+    ], rows, { class: 'lines', id: 'lines' }));
+    return section;
+  }
+
+  // What the chart and the table show: the current node's children, or the node itself for a
+  // leaf.
+  function regions() {
+    const node = current();
+    return node.children.length ? node.children : [node];
+  }
+
+  // The regions in the order the treemap draws them (largest first), for the arrow keys.
+  function chartOrder() {
+    return regions().map((n, i) => ({ n, i, v: Number(n.amount) || 0 }))
+      .sort((a, b) => b.v - a.v || a.i - b.i).map((x) => x.n);
+  }
+
+  function rowKey(e, n) {
+    const row = e.currentTarget;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      drill(n.code, 'table');
+    } else if (e.key === 'Escape' || e.key === 'Backspace') {
+      e.preventDefault();
+      up('table');
+    } else if (e.key === 'ArrowDown' && row.nextElementSibling) {
+      e.preventDefault();
+      row.nextElementSibling.focus();
+    } else if (e.key === 'ArrowUp' && row.previousElementSibling) {
+      e.preventDefault();
+      row.previousElementSibling.focus();
+    }
+  }
+
+  function chartKey(e) {
+    const kids = chartOrder();
+    const i = Math.max(0, kids.findIndex((k) => k.code === chartFocus));
+    let next = null;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = kids[(i + 1) % kids.length];
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = kids[(i - 1 + kids.length) % kids.length];
+    else if (e.key === 'Home') next = kids[0];
+    else if (e.key === 'End') next = kids[kids.length - 1];
+    else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (kids[i]) drill(kids[i].code, 'chart');
+      return;
+    } else if (e.key === 'Escape' || e.key === 'Backspace') {
+      e.preventDefault();
+      up('chart');
+      return;
+    } else return;
+    e.preventDefault();
+    chartFocus = next.code;
+    showChartFocus(true);
+  }
+
+  // The keyboard's region: outlined in the chart and announced.
+  function showChartFocus(on) {
+    if (!tree || !chart) return;
+    const n = tree.byCode.get(chartFocus);
+    const text = on && n ? `${T.focused}: ${describe(n)}` : '';
+    const out = $('chart-focus');
+    if (out) out.textContent = text;
+    chart.setOption({ series: [{ data: seriesData(on ? chartFocus : '') }] });
+  }
+
+  function describe(n) {
+    const parent = parentOf(n);
+    return `${n.code} ${nameOf(n)} ${fmt(n.amount == null ? T.notStated : n.amount)} ${viewUnit}` +
+      (parent ? `, ${T.shareParent} ${share(n.amount, parent.amount)}` : '') +
+      `, ${T.shareTotal} ${share(n.amount, tree.root.amount)}`;
+  }
+
+  function seriesData(focusCode) {
+    const item = (n) => ({
+      name: nameOf(n),
+      value: n.amount == null ? 0 : Number(n.amount), // area only; labels show the string
+      code: n.code,
+      amount: n.amount,
+      children: n.children.length ? n.children.map(item) : undefined,
+      itemStyle: n.code === focusCode ? { borderColor: '#111', borderWidth: 4 } : undefined,
+    });
+    return regions().map(item);
+  }
+
+  function drawTree() {
+    if (!tree) return;
+    const fresh = !chart;
+    if (fresh) {
+      chart = window.echarts.init(chartBox, null, { renderer: 'canvas' });
+      chart.on('click', (p) => { if (p.data && p.data.code) drill(p.data.code, ''); });
+      new ResizeObserver(() => { if (chartBox.isConnected) chart.resize(); }).observe(chartBox);
+    } else {
+      chart.resize();
+    }
+    const font = window.getComputedStyle(document.body).fontFamily;
+    chart.setOption({
+      // Dark enough for white labels (WCAG AA at 12 px on the top-level colours).
+      color: ['#3558c4', '#2e7d32', '#8e3b9c', '#b3541e', '#00707a', '#7a6300', '#b0245b', '#4a5a6a'],
+      textStyle: { fontFamily: font },
+      tooltip: {
+        confine: true,
+        formatter: (p) => {
+          const n = p.data && tree.byCode.get(p.data.code);
+          if (!n) return '';
+          const path = pathTo(n.code).map((x) => escapeHtml(nameOf(x))).join(' › ');
+          const parent = parentOf(n);
+          return `${path}<br><strong>${escapeHtml(fmt(n.amount == null ? T.notStated : n.amount))} ${escapeHtml(viewUnit)}</strong>` +
+            `<br>${escapeHtml(T.shareParent)}: ${share(n.amount, parent && parent.amount)}` +
+            `<br>${escapeHtml(T.shareTotal)}: ${share(n.amount, tree.root.amount)}` +
+            `<br>${escapeHtml(T.source)}: ${escapeHtml(citation(n))}`;
+        },
+      },
+      series: [{
+        type: 'treemap',
+        left: 0, right: 0, top: 0, bottom: 0,
+        roam: false,
+        nodeClick: false, // drilling is ours: it goes through the URL
+        breadcrumb: { show: false },
+        // Largest first (ECharts' default sort), the order of the arrow keys (chartOrder).
+        animationDurationUpdate: 300,
+        label: { formatter: (p) => `${p.name}\n${p.data.amount == null ? T.notStated : fmt(p.data.amount)}`, overflow: 'truncate', lineHeight: 16 },
+        upperLabel: { show: true, height: 22, color: '#fff', overflow: 'truncate',
+          formatter: (p) => `${p.name}  ${p.data.amount == null ? T.notStated : fmt(p.data.amount)}` },
+        emphasis: { upperLabel: { show: true }, itemStyle: { borderColor: '#f0a500' } },
+        levels: [
+          // levels[0] is the (hidden) root; then the regions drawn, and their sub-regions.
+          { itemStyle: { borderWidth: 0, gapWidth: 4 }, upperLabel: { show: false } },
+          { itemStyle: { borderWidth: 2, gapWidth: 1, borderColorSaturation: 0.55 } },
+          { colorAlpha: [0.65, 0.9], itemStyle: { borderWidth: 2, gapWidth: 1, borderColorSaturation: 0.45 } },
+          { colorAlpha: [0.5, 0.75], itemStyle: { borderWidth: 1, gapWidth: 1 } },
+        ],
+        data: seriesData(''),
+      }],
+    }, { replaceMerge: ['series'] });
+    restoreFocus();
+  }
+
+  function restoreFocus() {
+    const focus = pendingFocus;
+    pendingFocus = '';
+    const button = document.querySelector('.crumbs button.up:not([disabled])');
+    const row = document.querySelector('#lines tbody tr');
+    if (focus === 'chart' && chartBox) chartBox.focus();
+    else if (focus === 'table' && row) row.focus();
+    else if (focus === 'up') (button || row || chartBox).focus();
+  }
+
+  // ── Year over year ─────────────────────────────────────────────────────────────────────────
+
+  function yearOverYearView(budget) {
+    const base = state.year - 1;
+    const section = h('section', { class: 'view yoy', 'data-view': 'yoy' },
+      h('h2', null, T.views.yoy), h('p', null, T.yoyIntro(state.year, base)));
+    const hasChange = (f) => ['base', 'difference', 'percent', 'statedPercent'].some((k) => f.change[k] != null);
+    const compared = budget.headlines.filter(hasChange);
+    const uncompared = budget.headlines.filter((f) => !hasChange(f));
+    if (![...budget.headlines, ...budget.projects, ...budget.threePublicExpenses].some(hasChange)) {
+      add(section, h('p', { class: 'status' }, T.yoyNoBase(base)));
+    }
+    const head = [
+      { label: T.item }, { label: T.unit },
+      { label: String(base), cls: 'num' }, { label: String(state.year), cls: 'num' },
+      { label: T.difference, cls: 'num' }, { label: T.percent, cls: 'num' }, { label: T.statedPercent, cls: 'num' },
+      { label: T.source, cls: 'source' },
+    ];
+    const row = (f, unit, extra, depth) => {
+      const c = f.change;
+      const computed = c.percent == null && c.base === '0'
+        ? h('span', { class: 'null' }, T.notComputable) : percent(c.percent);
+      return h('tr', { 'data-key': f.key, class: depth ? `depth-${depth}` : null },
+        h('th', { scope: 'row', title: otherNameOf(f) }, nameOf(f), extra),
+        h('td', null, unit),
+        h('td', { class: 'num base' }, amount(c.base)),
+        h('td', { class: 'num current' }, amount(f.amount)),
+        h('td', { class: 'num difference' }, amount(c.difference)),
+        h('td', { class: 'num percent' }, computed),
+        h('td', { class: 'num stated' }, percent(c.statedPercent)),
+        h('td', { class: 'source' }, citation(f)));
+    };
+    const depthOf = (item, all) => {
+      let d = 0;
+      for (let p = item.parentKey; p; p = (all.find((x) => x.key === p) || {}).parentKey) d += 1;
+      return d;
+    };
+    add(section,
+      h('h3', null, T.projects),
+      table(null, head, budget.projects.map((p) => row(p, budget.unit,
+        p.subprojects.length ? h('ul', { class: 'sub' }, p.subprojects.map((s) => h('li', null,
+          `${T.subprojects}: ${nameOf(s)} `, h('span', { class: 'num' }, amount(s.amount))))) : null)),
+      { class: 'yoy', id: 'yoy-projects' }),
+      h('h3', null, T.threePublic),
+      table(null, head, budget.threePublicExpenses.map((t) => row(t, budget.unit, null, depthOf(t, budget.threePublicExpenses))),
+        { class: 'yoy', id: 'yoy-three-public' }),
+      h('h3', null, T.headlines),
+      table(null, head, compared.map((f) => row(f, f.unit, null)), { class: 'yoy', id: 'yoy-headlines' }),
+      // Figures the base year does not state: listed too, folded away.
+      uncompared.length ? h('details', { class: 'uncompared' },
+        h('summary', null, T.uncompared(uncompared.length, base)),
+        table(null, head, uncompared.map((f) => row(f, f.unit, null)), { class: 'yoy', id: 'yoy-headlines-other' })) : null);
+    return section;
+  }
+
+  // ── Consistency checks ────────────────────────────────────────────────────────────────────
+
+  function checksView(budget) {
+    const section = h('section', { class: 'view checks', 'data-view': 'checks' },
+      h('h2', null, T.views.checks), h('p', null, T.checksIntro));
+    const count = (s) => budget.checks.filter((c) => c.status === s).length;
+    add(section, h('ul', { class: 'filters', 'aria-label': T.status },
+      h('li', null, stateLink({ status: '' }, { 'aria-current': state.status ? null : 'true' }, `${T.checksAll} (${budget.checks.length})`)),
+      STATUSES.map((s) => h('li', null,
+        stateLink({ status: s }, { 'aria-current': state.status === s ? 'true' : null, class: `status-${s}` }, `${s} (${count(s)})`)))));
+    const shown = budget.checks
+      .filter((c) => !state.status || c.status === state.status)
+      .sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status));
+    if (state.lang === 'en') add(section, h('p', { class: 'note' }, T.checkNamesNote));
+    add(section, table(null, [
+      { label: T.status }, { label: T.check },
+      { label: T.expected, cls: 'num' }, { label: T.actual, cls: 'num' }, { label: T.difference, cls: 'num' },
+    ], shown.map((c) => h('tr', { 'data-key': c.key, class: `status-${c.status}` },
+      h('td', null, h('span', { class: `badge status-${c.status}` }, c.status)),
+      h('th', { scope: 'row' }, c.name, h('br'), h('small', { class: 'key' }, c.key)),
+      h('td', { class: 'num' }, fmt(c.expected)),
+      h('td', { class: 'num' }, fmt(c.actual)),
+      h('td', { class: 'num' }, fmt(c.difference)))), { class: 'checks', id: 'checks' }));
+    add(section, h('h3', null, T.tablesTitle), h('ul', { class: 'tables' }, budget.tables.map((t) =>
+      h('li', { 'data-key': t.key }, t.citation, t.isEmpty ? h('small', null, ` — ${T.tableEmpty}`) : null))));
+    return section;
+  }
+
+  // ── Start ─────────────────────────────────────────────────────────────────────────────────
+
+  const documentReady = new Promise((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+  });
+
+  window.addEventListener('popstate', () => render());
+  render();
+}());
