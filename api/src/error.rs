@@ -1,6 +1,6 @@
 //! API errors. Each carries `extensions.code`; internal causes are logged, never sent.
 
-use async_graphql::ErrorExtensions;
+use async_graphql::{ErrorExtensions, ServerError};
 use std::sync::Arc;
 
 /// An error a resolver can return. It deliberately has no `Display`: it reaches clients only
@@ -89,3 +89,18 @@ impl From<ApiError> for async_graphql::Error {
 
 /// Resolver result.
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// A GraphQL error with `extensions.code`.
+pub fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    ensure_code(&mut error, code);
+    error
+}
+
+/// Sets `extensions.code` where an error has none.
+pub fn ensure_code(error: &mut ServerError, code: &str) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+}

@@ -2,12 +2,13 @@
 //! GraphQL-over-HTTP spec says, HTTP caching (ETag, Cache-Control, 304) and the in-process
 //! response cache, and the per-request timeout.
 
+use crate::error::ensure_code;
 use crate::limits::{Limits, check_text};
 use crate::loaders::loaders;
 use crate::metrics::{self, OperationNames};
 use crate::ratelimit::{RateLimiter, RateTicket, SMALL_COST};
 use crate::schema::AppSchema;
-use crate::spec::{Executed, ensure_code};
+use crate::spec::Executed;
 use async_graphql::{BatchRequest, ParseRequestError, ServerError, Variables};
 use async_graphql_axum::GraphQLBatchRequest;
 use axum::body::{Body, Bytes};

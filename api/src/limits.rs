@@ -3,6 +3,7 @@
 //! nesting checked before parsing, a cap on fields and aliases) and gives every refusal an
 //! `extensions.code`.
 
+use crate::error::{coded, ensure_code};
 use crate::ratelimit::RateTicket;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
@@ -49,15 +50,6 @@ impl Default for Limits {
             timeout_ms: 10_000,
         }
     }
-}
-
-/// A GraphQL error with `extensions.code`.
-pub fn coded(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
 }
 
 /// The deepest `{` nesting of a query text (strings, block strings and comments skipped):
@@ -173,16 +165,7 @@ fn classify(message: &str) -> Option<&'static str> {
 }
 
 fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    let has_code = error
-        .extensions
-        .as_ref()
-        .is_some_and(|e| e.get("code").is_some());
-    if !has_code {
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-    }
+    ensure_code(&mut error, code);
     error
 }
 

@@ -13,6 +13,7 @@
 //! [`SpecExtension`] fixes the three, and tells the HTTP layer whether execution started (a
 //! request error has no `data` entry at all).
 
+use crate::error::ensure_code;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
     ResolveInfo,
@@ -170,14 +171,6 @@ fn execution_code(error: &ServerError) -> &'static str {
         "BAD_USER_INPUT"
     } else {
         "INTERNAL"
-    }
-}
-
-/// Sets `extensions.code` where an error has none.
-pub fn ensure_code(error: &mut ServerError, code: &str) {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", code);
     }
 }
 

@@ -3,12 +3,11 @@
 //! before execution, a code on every error), headers browsers can read, and a playground that
 //! needs nothing but this server.
 
-use crate::common::{App, example};
+use crate::common::{App, content_type, example, sha256_hex};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -322,20 +321,9 @@ async fn decimal_is_specified_by_a_document_the_server_serves() {
         "{sdl}"
     );
     let app = App::seeded().await;
-    let (status, headers, body) = app
-        .send_raw(
-            Request::get("/docs/scalars/Decimal.md")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, headers, body) = app.get("/docs/scalars/Decimal.md").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("text/markdown")
-    );
+    assert!(content_type(&headers).starts_with("text/markdown"));
     assert!(body.contains("A JSON string") && body.contains("null"));
 }
 
@@ -393,13 +381,7 @@ async fn the_playground_is_served_whole_by_the_api() {
     // Each script and stylesheet the page loads is served by the API, byte for byte the
     // vendored file whose checksum is recorded.
     assert!(serves_its_files(&app, &html, "playground").await >= 4);
-    let (status, _, _) = app
-        .send_raw(
-            Request::get("/playground/../Cargo.toml")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = app.get("/playground/../Cargo.toml").await;
     assert_ne!(status, StatusCode::OK);
 }
 
@@ -410,25 +392,16 @@ async fn serves_its_files(app: &App, html: &str, page: &str) -> usize {
     let mut loaded = 0;
     for piece in html.split(&format!("\"{page}/")).skip(1) {
         let file = piece.split('"').next().unwrap();
-        let (status, headers, body) = app
-            .send_raw(
-                Request::get(format!("/{page}/{file}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let (status, headers, body) = app.get(&format!("/{page}/{file}")).await;
         assert_eq!(status, StatusCode::OK, "{file}");
-        let content_type = headers[header::CONTENT_TYPE].to_str().unwrap();
+        let content_type = content_type(&headers);
         assert!(
             content_type.starts_with("text/javascript") || content_type.starts_with("text/css"),
             "{file}: {content_type}"
         );
         let etag = headers[header::ETAG].clone();
         if let Some((sum, _)) = sums.iter().find(|(_, name)| name == file) {
-            let actual: String = Sha256::digest(body.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let actual = sha256_hex(body.as_bytes());
             assert_eq!(&actual, sum, "{file} differs from SHA256SUMS");
         }
         // Revalidation is a 304 with no body.
@@ -454,10 +427,7 @@ fn vendored_files_match_their_checksums() {
         assert!(sums.len() >= 4, "{page}: {sums:?}");
         for (sum, name) in sums {
             let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
-            let actual: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let actual = sha256_hex(&bytes);
             assert_eq!(actual, sum, "{page}/{name}");
         }
     }
@@ -468,16 +438,9 @@ async fn the_explorer_is_served_whole_by_the_api() {
     let app = App::seeded().await;
     // State lives in the query string, so any query string gets the page.
     for uri in ["/", "/?dept=pingshan-gsdmb&year=2023&view=economic&lang=en"] {
-        let (status, headers, html) = app
-            .send_raw(Request::get(uri).body(Body::empty()).unwrap())
-            .await;
+        let (status, headers, html) = app.get(uri).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            headers[header::CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
+        assert!(content_type(&headers).starts_with("text/html"));
         assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
         assert!(
             !html.contains("http://") && !html.contains("https://"),
@@ -487,13 +450,7 @@ async fn the_explorer_is_served_whole_by_the_api() {
     }
     // The licences are served too; the page links to them.
     for file in ["LICENSE.echarts", "NOTICE.echarts", "LICENSE-d3.echarts"] {
-        let (status, _, _) = app
-            .send_raw(
-                Request::get(format!("/explorer/{file}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let (status, _, _) = app.get(&format!("/explorer/{file}")).await;
         assert_eq!(status, StatusCode::OK, "{file}");
     }
 }

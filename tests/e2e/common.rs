@@ -179,6 +179,12 @@ impl App {
         )
     }
 
+    /// GETs `uri` with no headers; returns the status, the headers and the body.
+    pub async fn get(&self, uri: &str) -> (StatusCode, HeaderMap, String) {
+        self.send_raw(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
     /// Sends a request; returns the status and the body (JSON, or a string for other bodies).
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
         let (status, _, bytes) = self.send_raw(request).await;
@@ -210,6 +216,23 @@ impl App {
         self.data(query, variables).await;
         self.test.statements.load(Ordering::SeqCst)
     }
+}
+
+/// The media type of a response.
+pub fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A canonical query of the contract, from `examples/`.

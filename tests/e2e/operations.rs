@@ -2,7 +2,7 @@
 //! IETF `RateLimit-*` headers, trusted proxies, bounded client state) and the Prometheus
 //! metrics, read back with a real exposition parser.
 
-use crate::common::{App, TestDb};
+use crate::common::{App, TestDb, content_type};
 use api::config::Config;
 use api::server::AppState;
 use axum::body::Body;
@@ -208,16 +208,9 @@ async fn ten_thousand_clients_keep_the_state_bounded() {
 }
 
 async fn scrape(app: &App) -> prometheus_parse::Scrape {
-    let (status, headers, text) = app
-        .send_raw(Request::get("/metrics").body(Body::empty()).unwrap())
-        .await;
+    let (status, headers, text) = app.get("/metrics").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain")
-    );
+    assert!(content_type(&headers).starts_with("text/plain"));
     prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).expect("exposition")
 }
 
