@@ -6,43 +6,22 @@
 #   ./refresh.sh --check   only verify the files here against SHA256SUMS (no network)
 #
 # To upgrade: change ECHARTS_VERSION, clear ECHARTS_INTEGRITY (the script then prints the new
-# one and stops), pin it, run again, then run the browser test (clients/explorer-test).
+# one and stops), pin it, run again, then run the browser test
+# (clients/browser-test/run.sh explorer). The work is done by scripts/vendor-npm.sh.
 set -euo pipefail
 
 ECHARTS_VERSION=6.1.0
 # sha512 of the tarball as published (`npm view echarts@6.1.0 dist.integrity`).
 ECHARTS_INTEGRITY='sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA=='
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cd "$here"
+source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/vendor-npm.sh"
+vendor_init "$@"
+vendor_fetch echarts "$ECHARTS_VERSION" "$ECHARTS_INTEGRITY"
 
-if [[ "${1:-}" == "--check" ]]; then
-    exec sha256sum --strict -c SHA256SUMS
-elif [[ $# -gt 0 ]]; then
-    echo "usage: $0 [--check]" >&2
-    exit 2
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-(cd "$tmp" && npm pack --silent --json "echarts@$ECHARTS_VERSION" >pack.json)
-got=$(node -e 'process.stdout.write(require(process.argv[1])[0].integrity)' "$tmp/pack.json")
-tgz=$(node -e 'process.stdout.write(require(process.argv[1])[0].filename)' "$tmp/pack.json")
-if [[ "$got" != "$ECHARTS_INTEGRITY" ]]; then
-    echo "echarts@$ECHARTS_VERSION: tarball integrity $got, pinned '$ECHARTS_INTEGRITY'" >&2
-    exit 1
-fi
-tar -xzf "$tmp/$tgz" -C "$tmp"
-echo "fetched echarts@$ECHARTS_VERSION ($got)"
-
-# destination  <-  package/path (byte-for-byte copies)
-install -m 0644 "$tmp/package/dist/echarts.min.js" echarts.min.js
-install -m 0644 "$tmp/package/LICENSE" LICENSE.echarts
-install -m 0644 "$tmp/package/NOTICE" NOTICE.echarts
+#           package  path in the package    destination
+vendor_copy echarts  dist/echarts.min.js    echarts.min.js
+vendor_copy echarts  LICENSE                LICENSE.echarts
+vendor_copy echarts  NOTICE                 NOTICE.echarts
 # LICENSE names this file for the d3.js code embedded in the treemap layout (BSD 3-Clause).
-install -m 0644 "$tmp/package/licenses/LICENSE-d3" LICENSE-d3.echarts
-
-sha256sum echarts.min.js LICENSE.echarts NOTICE.echarts LICENSE-d3.echarts >SHA256SUMS
-echo "wrote $here/SHA256SUMS"
-sha256sum --strict -c --quiet SHA256SUMS
+vendor_copy echarts  licenses/LICENSE-d3    LICENSE-d3.echarts
+vendor_sums

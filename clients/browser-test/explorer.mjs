@@ -1,59 +1,22 @@
 // Headless-Chromium test of the budget explorer served at / (api/assets/explorer/).
 //
-//   node test.mjs <base URL of the server, e.g. http://127.0.0.1:8000/> [SCREENSHOT_DIR]
+//   node explorer.mjs <base URL of the server, e.g. http://127.0.0.1:8000/> [SCREENSHOT_DIR]
 //
 // The figures the page must show are asked of the API itself (the canonical queries in
 // ../../examples/), never written here. Every request whose host is not 127.0.0.1 / localhost /
 // [::1] is aborted and fails the test, as do console errors, page errors, CSP violations, local
-// HTTP responses >= 400, failed local requests and timeouts (30 s per step).
+// HTTP responses >= 400, failed local requests and timeouts (30 s per step); see browser.mjs.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
+import { STEP_MS, Session, cli, root, step } from './browser.mjs';
 
-const STEP_MS = 30_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const [baseArg, shotsArg] = process.argv.slice(2);
-if (!baseArg) {
-  console.error('usage: node test.mjs <base URL of the server> [SCREENSHOT_DIR]');
-  process.exit(2);
-}
+const { url: baseArg, shots } = cli('node explorer.mjs <base URL of the server> [SCREENSHOT_DIR]', 'target/ci-screenshots/explorer');
 const base = new URL(baseArg.endsWith('/') ? baseArg : `${baseArg}/`);
 const endpoint = new URL('graphql', base);
-const shots = path.resolve(shotsArg || path.join(here, '../../target/ci-screenshots/explorer'));
-const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const DEPT = 'pingshan-gsdmb';
 const YEAR = 2023;
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const external = []; // blocked non-local requests
-const errors = []; // console errors, page errors, failed local requests
 const graphqlPosts = []; // every POST to the endpoint: operation names
-
-function isLocal(u) {
-  let parsed;
-  try { parsed = new URL(u); } catch { return false; }
-  if (['data:', 'blob:', 'about:'].includes(parsed.protocol)) return true;
-  return ['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol) && LOCAL_HOSTS.has(parsed.hostname);
-}
-
-class Failure extends Error {}
-
-async function step(name, fn) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Failure(`timed out after ${STEP_MS / 1000} s: ${name}`)), STEP_MS);
-  });
-  try {
-    return await Promise.race([fn(), timeout]);
-  } catch (e) {
-    if (e instanceof Failure) throw e;
-    throw new Failure(`${name}: ${e.message}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function expectEqual(what, got, want) {
   if (got !== want) throw new Error(`${what}: page shows ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
@@ -61,7 +24,7 @@ function expectEqual(what, got, want) {
 
 // The API's own answer to a canonical query.
 async function canonical(name) {
-  const query = fs.readFileSync(path.join(here, '../../examples', `${name}.graphql`), 'utf8');
+  const query = fs.readFileSync(path.join(root, 'examples', `${name}.graphql`), 'utf8');
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -75,18 +38,15 @@ async function canonical(name) {
 // "29173" → "29,173", as the page formats Decimal strings.
 const grouped = (d) => d.replace(/^(-?)(\d+)/, (_, s, i) => s + i.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'explorer-test-'));
-let browser;
+// Screenshots of the whole page, once chart transitions have finished.
+const session = new Session('explorer', { shots, viewport: { width: 1280, height: 900 }, fullPage: true, settleMs: 500 });
+const { external, errors } = session;
+const shot = (name) => session.shot(name);
 let page;
 let firstContentMs = null; // figures on screen (performance mark of the page)
 let firstRenderMs = null; // chart drawn too
 let firstRenderRequests = null;
 const seen = {};
-
-async function shot(name) {
-  await new Promise((r) => setTimeout(r, 500)); // let chart transitions finish
-  await page.screenshot({ path: path.join(shots, name), fullPage: true });
-}
 
 const ready = () => page.waitForFunction(() => document.documentElement.dataset.state === 'ready',
   { timeout: STEP_MS, polling: 'mutation' });
@@ -100,8 +60,6 @@ async function atNode(code) {
 }
 
 async function main() {
-  fs.mkdirSync(shots, { recursive: true });
-
   const expected = await step('ask the API for the expected figures', async () => {
     const tree = (await canonical('FunctionalTree')).department.budget;
     const economic = (await canonical('EconomicTree')).department.budget.lines;
@@ -120,63 +78,21 @@ async function main() {
     };
   });
 
-  browser = await step('launch chromium', () => puppeteer.launch({
-    executablePath: chromium,
-    headless: false, // the flag is passed explicitly below
-    pipe: true,
-    timeout: STEP_MS,
-    protocolTimeout: STEP_MS,
-    defaultViewport: { width: 1280, height: 900 },
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
-    ],
-  }));
-  page = (await browser.pages())[0] || await browser.newPage();
+  page = await session.launch();
   await page.bringToFront(); // focus events need a focused page
-
-  await page.setRequestInterception(true);
-  page.on('request', (req) => {
-    if (req.isInterceptResolutionHandled()) return;
-    if (isLocal(req.url())) {
+  await session.guard({
+    onLocalRequest: (req) => {
       if (req.method() === 'POST' && req.url() === endpoint.href) {
         let op = '?';
         try { op = JSON.parse(req.postData()).operationName; } catch { /* reported as '?' */ }
         graphqlPosts.push(op);
       }
-      req.continue();
-    } else {
-      external.push(req.url());
-      req.abort('blockedbyclient');
-    }
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400 && isLocal(res.url())) errors.push(`HTTP ${res.status()} ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => {
-    if (isLocal(req.url())) errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
-    else if (msg.type() === 'warn') console.log(`(console warning: ${msg.text()})`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  const cdp = await page.createCDPSession();
-  await cdp.send('Network.enable');
-  cdp.on('Network.webSocketCreated', ({ url: ws }) => { if (!isLocal(ws)) external.push(ws); });
-  await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
+    },
   });
 
   // 1. The page with no state: defaults written into the URL, the summary and the functional tree.
   await step(`open ${base.href}`, async () => {
-    const res = await page.goto(base.href, { waitUntil: 'domcontentloaded', timeout: STEP_MS });
-    if (!res || !res.ok()) throw new Error(`HTTP ${res ? res.status() : 'no response'}`);
-    const type = res.headers()['content-type'] || '';
-    if (!type.startsWith('text/html')) throw new Error(`content-type ${type}, expected text/html`);
+    await session.open(base.href, 'domcontentloaded');
     await ready();
     [firstContentMs, firstRenderMs] = await page.evaluate(() => ['explorer-content', 'explorer-ready']
       .map((m) => Math.round(performance.getEntriesByName(m)[0]?.startTime ?? performance.now())));
@@ -198,9 +114,7 @@ async function main() {
   await shot('explorer-1-functional.png');
 
   await step('check the page for external links', async () => {
-    const links = await page.$$eval('[href], [src], [action]', (els) => els.flatMap((el) =>
-      ['href', 'src', 'action'].map((a) => el.getAttribute(a) && new URL(el.getAttribute(a), document.baseURI).href).filter(Boolean)));
-    const bad = links.filter((l) => !isLocal(l));
+    const bad = await session.externalLinks();
     if (bad.length) throw new Error(`external URLs in the page: ${bad.join(', ')}`);
   });
 
@@ -360,29 +274,6 @@ async function main() {
   });
 }
 
-let failure = null;
-try {
-  await main();
-} catch (e) {
-  failure = e instanceof Failure ? e.message : (e.stack || String(e));
-  if (page) await shot('explorer-failure.png').catch(() => {});
-}
-if (browser) await browser.close().catch(() => {});
-fs.rmSync(userDataDir, { recursive: true, force: true });
-
-const summary = `explorer: first render ${firstContentMs ?? '?'} ms (figures) / ${firstRenderMs ?? '?'} ms (chart) with ${firstRenderRequests ?? '?'} GraphQL requests; `
+await session.run(main, () => `explorer: first render ${firstContentMs ?? '?'} ms (figures) / ${firstRenderMs ?? '?'} ms (chart) with ${firstRenderRequests ?? '?'} GraphQL requests; `
   + `total ${seen.total ?? '?'}, 201 ${seen.f201 ?? '?'}, 2013799 ${seen.f2013799 ?? '?'}, 培训支出 ${seen.training ?? '?'}, `
-  + `${seen.checks ?? '?'}; ${graphqlPosts.length} GraphQL requests in all, ${external.length} external requests, ${errors.length} errors`;
-const problems = [
-  ...(failure ? [failure] : []),
-  ...external.map((u) => `blocked non-local request: ${u}`),
-  ...errors,
-];
-if (problems.length) {
-  console.error(`FAIL ${summary}`);
-  for (const p of problems) console.error(`  - ${p}`);
-  console.error(`  screenshots: ${shots}`);
-  process.exit(1);
-}
-console.log(summary);
-console.log(`screenshots: ${shots}`);
+  + `${seen.checks ?? '?'}; ${graphqlPosts.length} GraphQL requests in all, ${external.length} external requests, ${errors.length} errors`);
