@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_budget_schema;
+mod m20261128_000001_add_dataset_package;
 
 /// Applies the schema migrations in order.
 pub struct Migrator;
@@ -10,6 +11,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_create_budget_schema::Migration)]
+        vec![
+            Box::new(m20261127_000001_create_budget_schema::Migration),
+            Box::new(m20261128_000001_add_dataset_package::Migration),
+        ]
     }
 }

@@ -4,6 +4,7 @@
 use crate::error::DataError;
 use crate::files::DataSource;
 use crate::fixed;
+use crate::package;
 use crate::rows::*;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -12,6 +13,9 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub package: DataPackage,
+    /// `datapackage.json`'s descriptive fields (all but `resources`), in file order: kept with
+    /// the dataset so an export writes them back.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
     pub content_hash: String,
     pub sources: Vec<Line<SourceRow>>,
     pub departments: Vec<Line<DepartmentRow>>,
@@ -48,12 +52,15 @@ impl Errors {
         self.0.push(DataError::at(file, line, column, reason));
     }
 
+    /// Reads the CSV of the resource `name`, checking its header against the resource's columns.
     fn csv<T: serde::de::DeserializeOwned>(
         &mut self,
         source: &DataSource,
-        file: &str,
-        columns: &[&str],
+        name: &str,
     ) -> Vec<Line<T>> {
+        let resource = package::resource(name);
+        let (file, columns) = (resource.path(), resource.columns());
+        let file = file.as_str();
         let text = match source.read(file) {
             Ok(text) => text,
             Err(e) => {
@@ -61,7 +68,7 @@ impl Errors {
                 return Vec::new();
             }
         };
-        read_csv(file, &text, columns).unwrap_or_else(|errors| {
+        read_csv(file, &text, &columns).unwrap_or_else(|errors| {
             self.0.extend(errors);
             Vec::new()
         })
@@ -168,127 +175,6 @@ impl Refs<'_> {
     }
 }
 
-const SOURCE_COLUMNS: &[&str] = &["key", "table_number", "title", "section", "empty"];
-const DEPARTMENT_COLUMNS: &[&str] = &[
-    "code",
-    "name",
-    "name_en",
-    "parent_code",
-    "independent_accounting",
-];
-const STAFFING_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "scope",
-    "admin_establishment",
-    "admin_actual",
-    "institutional_establishment",
-    "institutional_actual",
-    "retired_lixiu",
-    "retired_tuixiu",
-    "note",
-    "source",
-];
-const CLASSIFICATION_COLUMNS: &[&str] = &["scheme", "code", "parent_code", "name", "name_en"];
-const BUDGET_LINE_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "source",
-    "scheme",
-    "position",
-    "code",
-    "label",
-    "total",
-    "basic",
-    "project",
-    "procurement",
-    "sme_reserved",
-    "small_micro_reserved",
-];
-const ALLOCATION_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "source",
-    "row",
-    "revenue_code",
-    "amount",
-];
-const HEADLINE_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "key",
-    "name",
-    "name_en",
-    "amount",
-    "unit",
-    "stated_change",
-    "stated_percent",
-    "basis",
-    "source",
-    "also_in",
-    "note",
-];
-const PROJECT_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "key",
-    "name",
-    "label",
-    "name_en",
-    "amount",
-    "stated_change",
-    "stated_percent",
-    "basis",
-    "source",
-    "note",
-];
-const SUBPROJECT_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "project_key",
-    "position",
-    "name",
-    "name_en",
-    "amount",
-    "source",
-];
-const THREE_PUBLIC_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "key",
-    "parent_key",
-    "name",
-    "name_en",
-    "amount",
-    "stated_change",
-    "stated_percent",
-    "basis",
-    "source",
-];
-const TASK_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "position",
-    "kind",
-    "name",
-    "project_key",
-    "content",
-    "total",
-    "fiscal",
-    "other",
-    "source",
-];
-const INDICATOR_COLUMNS: &[&str] = &[
-    "department",
-    "year",
-    "position",
-    "category",
-    "subcategory",
-    "name",
-    "target",
-    "source",
-];
-
 impl Dataset {
     /// Reads and validates every file; returns every problem found, or the dataset.
     pub fn read(source: &DataSource) -> Result<Dataset, Vec<DataError>> {
@@ -296,20 +182,26 @@ impl Dataset {
         let content_hash = source.content_hash().map_err(|err| vec![err])?;
         let package: Option<DataPackage> = e.json(source, "datapackage.json");
         let text: Option<Text> = e.json(source, "text.json");
+        let metadata = source
+            .read("datapackage.json")
+            .ok()
+            .and_then(|t| package::metadata(&t))
+            .unwrap_or_default();
         let dataset = Dataset {
             content_hash,
-            sources: e.csv(source, "sources.csv", SOURCE_COLUMNS),
-            departments: e.csv(source, "departments.csv", DEPARTMENT_COLUMNS),
-            staffing: e.csv(source, "staffing.csv", STAFFING_COLUMNS),
-            classifications: e.csv(source, "classifications.csv", CLASSIFICATION_COLUMNS),
-            budget_lines: e.csv(source, "budget_lines.csv", BUDGET_LINE_COLUMNS),
-            allocations: e.csv(source, "allocations.csv", ALLOCATION_COLUMNS),
-            headlines: e.csv(source, "headlines.csv", HEADLINE_COLUMNS),
-            projects: e.csv(source, "projects.csv", PROJECT_COLUMNS),
-            subprojects: e.csv(source, "subprojects.csv", SUBPROJECT_COLUMNS),
-            three_public: e.csv(source, "three_public.csv", THREE_PUBLIC_COLUMNS),
-            tasks: e.csv(source, "tasks.csv", TASK_COLUMNS),
-            indicators: e.csv(source, "indicators.csv", INDICATOR_COLUMNS),
+            metadata,
+            sources: e.csv(source, "sources"),
+            departments: e.csv(source, "departments"),
+            staffing: e.csv(source, "staffing"),
+            classifications: e.csv(source, "classifications"),
+            budget_lines: e.csv(source, "budget_lines"),
+            allocations: e.csv(source, "allocations"),
+            headlines: e.csv(source, "headlines"),
+            projects: e.csv(source, "projects"),
+            subprojects: e.csv(source, "subprojects"),
+            three_public: e.csv(source, "three_public"),
+            tasks: e.csv(source, "tasks"),
+            indicators: e.csv(source, "indicators"),
             index: std::sync::OnceLock::new(),
             package: match package {
                 Some(p) => p,

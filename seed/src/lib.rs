@@ -5,9 +5,11 @@
 pub mod checks;
 pub mod dataset;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod fixed;
 pub mod indicator;
+pub mod package;
 pub mod rows;
 pub mod store;
 

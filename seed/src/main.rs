@@ -41,6 +41,17 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Write a loaded dataset's data package, regenerated from the database (same format as
+    /// --data reads; loading it into an empty database gives the same database).
+    Export {
+        /// Output directory (created if missing); the package files go directly into it.
+        #[arg(long)]
+        out: PathBuf,
+        /// The dataset to export (its `datapackage.json` name); may be left out when the
+        /// database holds only one.
+        #[arg(long)]
+        dataset: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -83,6 +94,9 @@ async fn run(args: Args) -> anyhow::Result<String> {
     }
     let db = sea_orm::Database::connect(&args.database_url).await?;
     Migrator::up(&db, None).await?;
+    if let Some(Command::Export { out, dataset }) = args.command {
+        return export(&db, &out, dataset).await;
+    }
     let source = args.data.map_or(DataSource::Bundled, DataSource::Dir);
     Ok(match seed::load(&db, &source).await? {
         Outcome::Loaded { version } => format!("loaded; data version {version}"),
@@ -90,4 +104,35 @@ async fn run(args: Args) -> anyhow::Result<String> {
             format!("unchanged (already loaded); data version {version}")
         }
     })
+}
+
+/// `seed export`: the named dataset, or the only one.
+async fn export(
+    db: &sea_orm::DatabaseConnection,
+    out: &std::path::Path,
+    dataset: Option<String>,
+) -> anyhow::Result<String> {
+    let names: Vec<String> = seed::export::datasets(db)
+        .await?
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    let name = match (dataset, names.as_slice()) {
+        (Some(name), _) => name,
+        (None, [only]) => only.clone(),
+        (None, []) => anyhow::bail!("the database holds no dataset"),
+        (None, many) => anyhow::bail!(
+            "the database holds several datasets; name one with --dataset: {}",
+            many.join(", ")
+        ),
+    };
+    let Some(package) = seed::export::export(db, &name).await? else {
+        anyhow::bail!("no dataset `{name}` (loaded: {})", names.join(", "));
+    };
+    package.write_dir(out)?;
+    Ok(format!(
+        "exported {name} (data version {}) to {}",
+        package.version,
+        out.display()
+    ))
 }

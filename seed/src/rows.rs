@@ -2,8 +2,8 @@
 
 use crate::error::DataError;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 /// A row with the file line it came from.
 #[derive(Debug, Clone)]
@@ -82,6 +82,28 @@ fn required_amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D:
     amount(d)?.ok_or_else(|| serde::de::Error::custom("a number is required"))
 }
 
+/// Writes a figure as the files print it: a plain decimal without trailing zeros; `None` is
+/// empty.
+fn write_amount<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => write_required_amount(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn write_required_amount<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&value.normalize())
+}
+
+/// Parses an enum written as its serde name (`PRINTED`, `FUNCTIONAL`, …), as stored in the
+/// database.
+pub fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        text.into_deserializer();
+    T::deserialize(de).ok()
+}
+
 fn parse_amount(text: &str) -> Option<Decimal> {
     let plain = text
         .chars()
@@ -135,7 +157,7 @@ fn csv_error(
 }
 
 /// How a figure is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Basis {
     Printed,
@@ -152,7 +174,7 @@ impl Basis {
 }
 
 /// A classification scheme, or `Project` for 表5 rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Scheme {
     Functional,
@@ -172,7 +194,7 @@ impl Scheme {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SourceRow {
     pub key: String,
     pub table_number: Option<i32>,
@@ -181,7 +203,7 @@ pub struct SourceRow {
     pub empty: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct DepartmentRow {
     pub code: String,
     pub name: String,
@@ -191,14 +213,14 @@ pub struct DepartmentRow {
 }
 
 /// Staffing scope: the department as a whole, or the unit alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Scope {
     Consolidated,
     Own,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct StaffingRow {
     pub department: String,
     pub year: i32,
@@ -213,7 +235,7 @@ pub struct StaffingRow {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ClassificationRow {
     pub scheme: Scheme,
     pub code: String,
@@ -222,7 +244,7 @@ pub struct ClassificationRow {
     pub name_en: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct BudgetLineRow {
     pub department: String,
     pub year: i32,
@@ -231,44 +253,47 @@ pub struct BudgetLineRow {
     pub position: i32,
     pub code: Option<String>,
     pub label: String,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub total: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub basic: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub project: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub procurement: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub sme_reserved: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub small_micro_reserved: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct AllocationRow {
     pub department: String,
     pub year: i32,
     pub source: String,
     pub row: Option<String>,
     pub revenue_code: String,
-    #[serde(deserialize_with = "required_amount")]
+    #[serde(
+        deserialize_with = "required_amount",
+        serialize_with = "write_required_amount"
+    )]
     pub amount: Decimal,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct HeadlineRow {
     pub department: String,
     pub year: i32,
     pub key: String,
     pub name: String,
     pub name_en: String,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub amount: Option<Decimal>,
     pub unit: String,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub stated_change: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub stated_percent: Option<Decimal>,
     pub basis: Basis,
     pub source: String,
@@ -276,7 +301,7 @@ pub struct HeadlineRow {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ProjectRow {
     pub department: String,
     pub year: i32,
@@ -284,18 +309,18 @@ pub struct ProjectRow {
     pub name: String,
     pub label: Option<String>,
     pub name_en: String,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub amount: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub stated_change: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub stated_percent: Option<Decimal>,
     pub basis: Basis,
     pub source: String,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SubprojectRow {
     pub department: String,
     pub year: i32,
@@ -303,12 +328,12 @@ pub struct SubprojectRow {
     pub position: i32,
     pub name: String,
     pub name_en: String,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub amount: Option<Decimal>,
     pub source: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ThreePublicRow {
     pub department: String,
     pub year: i32,
@@ -316,18 +341,18 @@ pub struct ThreePublicRow {
     pub parent_key: Option<String>,
     pub name: String,
     pub name_en: String,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub amount: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub stated_change: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub stated_percent: Option<Decimal>,
     pub basis: Basis,
     pub source: String,
 }
 
 /// Kind of a 表12 年度主要任务 row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskKind {
     Basic,
@@ -345,7 +370,7 @@ impl TaskKind {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TaskRow {
     pub department: String,
     pub year: i32,
@@ -354,16 +379,16 @@ pub struct TaskRow {
     pub name: String,
     pub project_key: Option<String>,
     pub content: Option<String>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub total: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub fiscal: Option<Decimal>,
-    #[serde(deserialize_with = "amount")]
+    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
     pub other: Option<Decimal>,
     pub source: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct IndicatorRow {
     pub department: String,
     pub year: i32,
@@ -376,7 +401,7 @@ pub struct IndicatorRow {
 }
 
 /// `datapackage.json`: the fields the loader relies on (the rest is documentation).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct DataPackage {
     pub name: String,
     pub title: String,
@@ -388,7 +413,7 @@ pub struct DataPackage {
     pub sources: Vec<PackageSource>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PackageSource {
     pub title: String,
     #[serde(default)]
@@ -396,7 +421,7 @@ pub struct PackageSource {
 }
 
 /// `text.json`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     pub departments: Vec<DepartmentText>,
@@ -407,7 +432,7 @@ pub struct Text {
     pub notes: Vec<NoteText>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentText {
     pub code: String,
@@ -418,7 +443,7 @@ pub struct DepartmentText {
     pub divisions: Vec<DivisionText>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DivisionText {
     pub name: String,
@@ -426,7 +451,7 @@ pub struct DivisionText {
 }
 
 /// Kind of an annual goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum GoalKind {
     Work,
@@ -442,7 +467,7 @@ impl GoalKind {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoalText {
     pub department: String,
@@ -454,7 +479,7 @@ pub struct GoalText {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectText {
     pub department: String,
@@ -467,7 +492,7 @@ pub struct ProjectText {
     pub goal_source: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryText {
     pub position: i32,
@@ -477,7 +502,7 @@ pub struct GlossaryText {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteText {
     pub department: String,

@@ -84,6 +84,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
         .first()
         .map(|s| s.title.clone())
         .unwrap_or_else(|| ds.package.title.clone());
+    let package = serde_json::Value::Object(ds.metadata.clone()).to_string();
     let dataset_id = match existing {
         Some(found) => {
             clear(txn, found.id).await?;
@@ -91,6 +92,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
             model.title = Set(ds.package.title.clone());
             model.document = Set(document);
             model.content_hash = Set(ds.content_hash.clone());
+            model.package = Set(package.clone());
             model.version = Set(version);
             model.update(txn).await?.id
         }
@@ -101,6 +103,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
                 title: Set(ds.package.title.clone()),
                 document: Set(document),
                 content_hash: Set(ds.content_hash.clone()),
+                package: Set(package),
                 version: Set(version),
             }
             .insert(txn)

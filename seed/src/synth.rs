@@ -525,18 +525,20 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         "notes": [],
     });
     let package = serde_json::json!({
-        "profile": "fiscal-data-package",
         "name": name,
         "title": format!("Synthetic disclosure: {} departments × {} years (seed {})", shape.departments, shape.years, shape.seed),
         "currency": "CNY", "factor": 10000, "unit": "万元",
         "fiscalPeriod": {"start": format!("{}-01-01", shape.first_year()), "end": format!("{}-12-31", Shape::LAST_YEAR)},
         "years": years,
         "sources": [{"title": "synthetic (cargo run -p seed -- synth)"}],
-        "resources": crate::files::FILES.iter().filter(|f| f.ends_with(".csv")).map(|f| serde_json::json!({"name": f.trim_end_matches(".csv"), "path": f})).collect::<Vec<_>>(),
     });
-    let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    let package = match package {
+        serde_json::Value::Object(map) => crate::package::datapackage_json(&map),
+        _ => unreachable!("a JSON object literal"),
+    };
     Ok(vec![
-        ("datapackage.json", json(&package)),
+        ("datapackage.json", package),
         ("sources.csv", sources),
         ("departments.csv", departments),
         ("staffing.csv", staffing),
