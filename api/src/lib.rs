@@ -1,6 +1,7 @@
 //! Open budget data API: a read-only GraphQL service over government budget disclosures.
 
 pub mod assets;
+pub mod bulk;
 pub mod config;
 pub mod error;
 pub mod http;

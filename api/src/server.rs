@@ -35,6 +35,8 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub struct AppState {
     pub graphql: GraphQLService,
     pub db: DatabaseConnection,
+    /// Bulk downloads (`/data`): exports of the current data version.
+    pub bulk: crate::bulk::Bulk,
     playground: Arc<String>,
     cors_origins: String,
 }
@@ -74,6 +76,7 @@ impl AppState {
         let state = Self {
             graphql,
             db,
+            bulk: crate::bulk::Bulk::default(),
             playground,
             cors_origins: config.cors_origins.clone(),
         };
@@ -184,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
+        .merge(crate::bulk::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))

@@ -162,6 +162,15 @@ impl App {
         App::new(TestDb::seeded().await).await
     }
 
+    /// Sends a request; returns the response as the router gives it (body unread).
+    pub async fn raw(&self, request: Request<Body>) -> axum::response::Response {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers")
+    }
+
     /// Sends a request; returns the status, the headers and the body as received.
     pub async fn send_raw(&self, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
         let response = self

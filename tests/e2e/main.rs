@@ -3,6 +3,7 @@
 
 mod api;
 mod batching;
+mod bulk;
 mod clients;
 mod common;
 mod contract;

@@ -82,6 +82,15 @@ impl Basis {
 /// Where a figure comes from: a numbered table or a narrative part of the disclosure.
 pub struct Source(pub entity::source::Model);
 
+/// A short citation of a source: `表3 支出总表` or `第二部分 部门预算收支总体情况`.
+pub fn citation(source: &entity::source::Model) -> String {
+    match (source.table_number, &source.section) {
+        (Some(n), _) => format!("表{n} {}", source.title),
+        (None, Some(section)) => format!("{section} {}", source.title),
+        (None, None) => source.title.clone(),
+    }
+}
+
 /// Where a figure comes from: a numbered table or a narrative part of the disclosure.
 #[Object]
 impl Source {
@@ -103,11 +112,7 @@ impl Source {
     }
     /// A short citation: `表3 支出总表` or `第二部分 部门预算收支总体情况`.
     async fn citation(&self) -> String {
-        match (self.0.table_number, &self.0.section) {
-            (Some(n), _) => format!("表{n} {}", self.0.title),
-            (None, Some(section)) => format!("{section} {}", self.0.title),
-            (None, None) => self.0.title.clone(),
-        }
+        citation(&self.0)
     }
     /// True for a table the disclosure prints without data (本表本年无发生额).
     async fn is_empty(&self) -> bool {
