@@ -154,6 +154,7 @@ fn cors(origins: &str) -> CorsLayer {
         .expose_headers([
             header::ETAG,
             header::CACHE_CONTROL,
+            header::CONTENT_DISPOSITION,
             header::VARY,
             header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
