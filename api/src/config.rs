@@ -86,6 +86,12 @@ pub struct Config {
     /// `X-Forwarded-For` headers name the client; from anyone else they are ignored.
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: TrustedProxies,
+    /// Largest dataset (in department-years) whose data package `/data` builds on line; a
+    /// package is built in memory (about 1.7 MB of files per 100 department-years of the
+    /// synthetic shape, and a few times that while it is built).
+    /// Larger datasets are listed without a package (the flat table still streams).
+    #[arg(long, env = "BULK_MAX_DEPARTMENT_YEARS", default_value_t = 500)]
+    pub bulk_max_department_years: u64,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,

@@ -76,7 +76,7 @@ impl AppState {
         let state = Self {
             graphql,
             db,
-            bulk: crate::bulk::Bulk::default(),
+            bulk: crate::bulk::Bulk::new(config.bulk_max_department_years),
             playground,
             cors_origins: config.cors_origins.clone(),
         };

@@ -248,6 +248,43 @@ async fn unknown_datasets_and_files_are_404_with_a_json_error() {
     }
 }
 
+#[tokio::test]
+async fn packages_too_large_to_build_on_line_are_refused_with_a_code() {
+    // A package is built in memory: above the limit it is not offered, the flat table is.
+    let test = TestDb::seeded().await;
+    let config = api::config::Config {
+        bulk_max_department_years: 1,
+        ..api::config::Config::defaults()
+    };
+    let state = api::server::AppState::with_config(test.db.clone(), &config).await;
+    let app = App::with_state(test, state);
+    for uri in [
+        format!("/data/{BUNDLED}.zip"),
+        format!("/data/{BUNDLED}/budget_lines.csv"),
+    ] {
+        let (status, body) = app.send(get(&uri)).await;
+        assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{uri}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "EXPORT_TOO_LARGE");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("seed export") && message.contains("budget-lines.csv"));
+    }
+    let (status, catalogue) = app.send(get("/data")).await;
+    assert_eq!(status, StatusCode::OK);
+    let entry = &catalogue["datasets"][0];
+    assert_eq!(entry["name"], BUNDLED);
+    assert_eq!(
+        (&entry["zip"], &entry["files"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null)
+    );
+    assert!(
+        entry["note"]
+            .as_str()
+            .unwrap()
+            .contains("BULK_MAX_DEPARTMENT_YEARS")
+    );
+    assert!(table(&app, "/data/budget-lines.csv").await.len() > 1);
+}
+
 /// The flat table as parsed rows (header first).
 async fn table(app: &App, uri: &str) -> Vec<Vec<String>> {
     let (status, _, body) = app.send_raw(get(uri)).await;

@@ -173,12 +173,7 @@ impl App {
 
     /// Sends a request; returns the status, the headers and the body as received.
     pub async fn send_raw(&self, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router answers");
+        let response = self.raw(request).await;
         let (parts, body) = response.into_parts();
         let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
         (

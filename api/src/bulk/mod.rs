@@ -34,10 +34,24 @@ pub struct Served {
     zip: Bytes,
 }
 
-/// Exports and table digests of the current data version, built on first request.
-#[derive(Default, Clone)]
+/// Exports and table digests of the current data version, built on first request, one build
+/// at a time. A package is built in memory, so datasets above `max_department_years` are not
+/// exported on line (their data stays downloadable as the streamed flat table and with
+/// `seed export`): the memory a request can make the server hold stays bounded.
+#[derive(Clone)]
 pub struct Bulk {
     cache: Arc<Mutex<Cache>>,
+    build: Arc<tokio::sync::Mutex<()>>,
+    max_department_years: u64,
+}
+
+/// Why a dataset's package is not offered on line.
+fn too_large(name: &str, department_years: u64, max: u64) -> String {
+    format!(
+        "The data package of `{name}` ({department_years} department-years) is larger than this \
+         server builds on line (BULK_MAX_DEPARTMENT_YEARS = {max}): download the flat table \
+         (/data/budget-lines.csv, streamed) or run `seed export --dataset {name}` against the database."
+    )
 }
 
 #[derive(Default)]
@@ -48,6 +62,15 @@ struct Cache {
 }
 
 impl Bulk {
+    /// Exports for datasets of at most `max_department_years` department-years.
+    pub fn new(max_department_years: u64) -> Bulk {
+        Bulk {
+            cache: Arc::default(),
+            build: Arc::default(),
+            max_department_years,
+        }
+    }
+
     /// The cache for `version`, emptied when the version moved on.
     fn at(&self, version: i64) -> std::sync::MutexGuard<'_, Cache> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -70,6 +93,18 @@ impl Bulk {
         if let Some(found) = self.at(version).packages.get(name) {
             return Ok(Some(found.clone()));
         }
+        // One build at a time; whoever waited finds the result in the cache.
+        let _building = self.build.lock().await;
+        if let Some(found) = self.at(version).packages.get(name) {
+            return Ok(Some(found.clone()));
+        }
+        if let Some(department_years) = self.oversized(state, name).await? {
+            return Err(error(
+                StatusCode::NOT_IMPLEMENTED,
+                "EXPORT_TOO_LARGE",
+                &too_large(name, department_years, self.max_department_years),
+            ));
+        }
         let Some(package) = seed::export::export(&state.db, name)
             .await
             .map_err(internal)?
@@ -82,6 +117,27 @@ impl Bulk {
             .packages
             .insert(name.to_owned(), served.clone());
         Ok(Some(served))
+    }
+}
+
+impl Bulk {
+    /// The dataset's size in department-years when it is above the on-line limit.
+    async fn oversized(&self, state: &AppState, name: &str) -> Result<Option<u64>, Response> {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let Some(found) = entity::dataset::Entity::find()
+            .filter(entity::dataset::Column::Name.eq(name))
+            .one(&state.db)
+            .await
+            .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let department_years = entity::department_year::Entity::find()
+            .filter(entity::department_year::Column::DatasetId.eq(found.id))
+            .count(&state.db)
+            .await
+            .map_err(internal)?;
+        Ok((department_years > self.max_department_years).then_some(department_years))
     }
 }
 
@@ -258,6 +314,18 @@ async fn catalogue(State(state): State<AppState>, headers: HeaderMap) -> Respons
 async fn build_catalogue(state: &AppState, version: i64) -> Result<Value, Response> {
     let mut datasets = Vec::new();
     for found in seed::export::datasets(&state.db).await.map_err(internal)? {
+        if let Some(department_years) = state.bulk.oversized(state, &found.name).await? {
+            let mut entry = dataset_metadata(&found);
+            entry["zip"] = Value::Null;
+            entry["files"] = Value::Null;
+            entry["note"] = json!(too_large(
+                &found.name,
+                department_years,
+                state.bulk.max_department_years
+            ));
+            datasets.push(entry);
+            continue;
+        }
         let Some(served) = state.bulk.package(state, version, &found.name).await? else {
             continue;
         };
@@ -270,9 +338,24 @@ async fn build_catalogue(state: &AppState, version: i64) -> Result<Value, Respon
     }))
 }
 
-fn dataset_entry(found: &entity::dataset::Model, served: &Served) -> Value {
+/// A dataset's descriptive fields in the catalogue.
+fn dataset_metadata(found: &entity::dataset::Model) -> Value {
     let metadata = seed::package::metadata(&found.package).unwrap_or_default();
     let field = |key: &str| metadata.get(key).cloned().unwrap_or(Value::Null);
+    json!({
+        "name": found.name,
+        "title": found.title,
+        "description": field("description"),
+        "version": found.version,
+        "years": field("years"),
+        "currency": field("currency"),
+        "unit": field("unit"),
+        "licenses": metadata.get("licenses").cloned().unwrap_or_else(|| json!([])),
+        "sources": field("sources"),
+    })
+}
+
+fn dataset_entry(found: &entity::dataset::Model, served: &Served) -> Value {
     let name = &found.name;
     let files: Vec<Value> = served
         .package
@@ -288,29 +371,24 @@ fn dataset_entry(found: &entity::dataset::Model, served: &Served) -> Value {
             })
         })
         .collect();
-    json!({
-        "name": name,
-        "title": found.title,
-        "description": field("description"),
-        "version": found.version,
-        "years": field("years"),
-        "currency": field("currency"),
-        "unit": field("unit"),
-        "licenses": metadata.get("licenses").cloned().unwrap_or_else(|| json!([])),
-        "sources": field("sources"),
-        "zip": {
-            "url": format!("/data/{name}.zip"),
-            "mediatype": "application/zip",
-            "bytes": served.zip.len(),
-            "sha256": sha256_hex(&served.zip),
-        },
-        "files": files,
-    })
+    let mut entry = dataset_metadata(found);
+    entry["zip"] = json!({
+        "url": format!("/data/{name}.zip"),
+        "mediatype": "application/zip",
+        "bytes": served.zip.len(),
+        "sha256": sha256_hex(&served.zip),
+    });
+    entry["files"] = Value::Array(files);
+    entry
 }
 
 /// The flat tables, with the size and checksum of their unfiltered download (computed once
 /// per data version by streaming through them).
 async fn tables(state: &AppState, version: i64) -> Result<Value, Response> {
+    if let Some(found) = state.bulk.at(version).tables.clone() {
+        return Ok((*found).clone());
+    }
+    let _building = state.bulk.build.lock().await;
     if let Some(found) = state.bulk.at(version).tables.clone() {
         return Ok((*found).clone());
     }
