@@ -31,7 +31,14 @@ async fn counts(
         } else {
             json!({})
         };
-        counts.insert(*name, app.count_statements(&query, variables).await);
+        // The fewest of three runs: a DataLoader batch can split when the test machine is
+        // busy (its 1 ms window), which says nothing about the design this test guards (a
+        // per-row query would show in every run). Counts under load are the benchmark's.
+        let mut fewest = usize::MAX;
+        for _ in 0..3 {
+            fewest = fewest.min(app.count_statements(&query, variables.clone()).await);
+        }
+        counts.insert(*name, fewest);
     }
     counts
 }
