@@ -39,7 +39,7 @@ pub fn builder(
     db: DatabaseConnection,
     limits: &Limits,
 ) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    let builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .register_output_type::<reference::Node>()
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
@@ -47,13 +47,17 @@ pub fn builder(
         .limit_directives(limits.directives)
         .extension(LimitsExtension(*limits))
         .extension(SpecExtension)
-        // Spans for parse, validation, execution and each field, inside the request's span
-        // (which carries the request id).
-        .extension(async_graphql::extensions::Tracing)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
-        .data(db)
+        .data(db);
+    // Spans for parse, validation, execution and each field, inside the request's span (which
+    // carries the request id); only when the log filter shows them, as they wrap every field.
+    if tracing::enabled!(target: "async_graphql::graphql", tracing::Level::INFO) {
+        builder.extension(async_graphql::extensions::Tracing)
+    } else {
+        builder
+    }
 }
 
 /// The schema in SDL, as written to `schema.graphql`.
