@@ -92,6 +92,10 @@ pub struct Config {
     /// Larger datasets are listed without a package (the flat table still streams).
     #[arg(long, env = "BULK_MAX_DEPARTMENT_YEARS", default_value_t = 500)]
     pub bulk_max_department_years: u64,
+    /// How long a DataLoader batch waits for more keys, in microseconds. Longer windows make
+    /// statement counts steadier on a busy machine and every request slower.
+    #[arg(long, env = "DATALOADER_WINDOW_US", default_value_t = 1_000)]
+    pub dataloader_window_us: u64,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,

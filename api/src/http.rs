@@ -90,6 +90,8 @@ pub struct GraphQLService {
     pub limiter: Option<Arc<RateLimiter>>,
     /// Bounded labels for operation names in metrics.
     pub operations: Arc<OperationNames>,
+    /// How long a DataLoader batch waits for more keys.
+    pub loader_window: Duration,
 }
 
 /// What happened to a request, for metrics.
@@ -526,7 +528,7 @@ impl GraphQLService {
         }
         let executed = Arc::new(Executed::default());
         let mut request = request
-            .data(loaders(self.db.clone()))
+            .data(loaders(self.db.clone(), self.loader_window))
             .data(executed.clone());
         if let Some(ticket) = ticket {
             request = request.data(ticket);

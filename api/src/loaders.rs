@@ -11,14 +11,16 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The per-request loader.
 pub type Loaders = DataLoader<Db, HashMapCache>;
 
 /// Builds the loader for one request. Its cache lives as long as the request, so a key asked
 /// for by several fields is fetched once even when the asks fall into different batches.
-pub fn loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::with_cache(Db(db), tokio::spawn, HashMapCache::default())
+/// `window` is how long a batch waits for more keys (`DATALOADER_WINDOW_US`).
+pub fn loaders(db: DatabaseConnection, window: Duration) -> Loaders {
+    DataLoader::with_cache(Db(db), tokio::spawn, HashMapCache::default()).delay(window)
 }
 
 /// Database handle the loaders query.

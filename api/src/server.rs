@@ -65,6 +65,7 @@ impl AppState {
                     config.trusted_proxies.0.clone(),
                 ))
             }),
+            loader_window: Duration::from_micros(config.dataloader_window_us),
             operations: Arc::new(OperationNames::new(
                 &crate::playground::EXAMPLES
                     .iter()
