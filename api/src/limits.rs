@@ -36,22 +36,6 @@ pub struct Limits {
     pub timeout_ms: u64,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            depth: 16,
-            complexity: 2_000,
-            recursive_depth: 32,
-            directives: 4,
-            aliases: 100,
-            fields: 500,
-            query_bytes: 32 * 1024,
-            body_bytes: 1024 * 1024,
-            timeout_ms: 10_000,
-        }
-    }
-}
-
 /// The deepest `{` nesting of a query text (strings, block strings and comments skipped):
 /// refuses pathological nesting before the parser recurses into it.
 pub fn brace_depth(query: &str) -> usize {

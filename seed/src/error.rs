@@ -59,7 +59,7 @@ impl fmt::Display for DataError {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The data files are malformed or inconsistent.
-    #[error("invalid data ({} problems):\n{}", .0.len(), summarize(.0))]
+    #[error("invalid data ({}):\n{}", problems(.0.len()), summarize(.0))]
     Invalid(Vec<DataError>),
     /// A consistency check found a real mismatch (a transcription error).
     #[error("consistency checks failed (printed figures disagree by more than rounding):\n{}", .0.join("\n"))]
@@ -67,6 +67,14 @@ pub enum LoadError {
     /// The database refused the write.
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+fn problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
 }
 
 /// The first problems, one per line; a long list is cut with a count of the rest.

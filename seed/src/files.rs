@@ -59,8 +59,12 @@ impl DataSource {
     /// Reads one file of the set.
     pub fn read(&self, name: &str) -> Result<String, DataError> {
         match self {
-            DataSource::Dir(dir) => std::fs::read_to_string(dir.join(name))
-                .map_err(|e| DataError::file(name, format!("cannot read: {e}"))),
+            DataSource::Dir(dir) => std::fs::read_to_string(dir.join(name)).map_err(|e| {
+                DataError::file(
+                    name,
+                    format!("cannot read {}: {e}", dir.join(name).display()),
+                )
+            }),
             DataSource::Bundled => BUNDLED
                 .iter()
                 .find(|(file, _)| *file == name)

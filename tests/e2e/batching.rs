@@ -53,13 +53,9 @@ async fn statement_counts_are_fixed_and_do_not_grow_with_data() {
     }
 
     // 50 departments × 3 years, each with larger trees than the real one.
-    let dir = std::env::temp_dir().join(format!(
-        "budget-batching-{}-{}",
-        std::process::id(),
-        crate::common::backend()
-    ));
-    seed::synth::write(&dir, &Shape::new(50, 3)).unwrap();
-    seed::load(&app.test.db, &seed::DataSource::Dir(dir))
+    let dir = crate::common::temp_dir("batching");
+    seed::synth::write(dir.path(), &Shape::new(50, 3)).unwrap();
+    seed::load(&app.test.db, &seed::DataSource::Dir(dir.path().to_owned()))
         .await
         .unwrap();
     let code = Shape::department_code(7);

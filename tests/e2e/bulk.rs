@@ -2,27 +2,17 @@
 //! `/data` downloads (catalogue, zip, package files, the flat budget-lines table and its
 //! filters, HTTP manners, bad input).
 
-use crate::common::{App, TestDb, backend};
+use crate::common::{App, TestDb, temp_dir};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use seed::DataSource;
 use seed::export::Package;
-use std::path::PathBuf;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "budget-bulk-{}-{name}-{}",
-        std::process::id(),
-        backend()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 /// A small synthetic disclosure on disk (3 departments × 2 years).
-fn synthetic() -> (DataSource, String) {
-    let dir = temp_dir("synth-source");
+fn synthetic() -> (tempfile::TempDir, DataSource, String) {
+    let guard = temp_dir("bulk-synth-source");
+    let dir = guard.path().to_owned();
     seed::synth::write(&dir, &seed::synth::Shape::new(3, 2)).unwrap();
     let name =
         seed::package::metadata(&std::fs::read_to_string(dir.join("datapackage.json")).unwrap())
@@ -30,7 +20,7 @@ fn synthetic() -> (DataSource, String) {
             .as_str()
             .unwrap()
             .to_owned();
-    (DataSource::Dir(dir), name)
+    (guard, DataSource::Dir(dir), name)
 }
 
 async fn export(test: &TestDb, name: &str) -> Package {
@@ -46,7 +36,8 @@ async fn round_trip(source: &DataSource, name: &str) {
     let first = TestDb::empty().await;
     seed::load(&first.db, source).await.unwrap();
     let package = export(&first, name).await;
-    let dir = temp_dir(&format!("export-{name}"));
+    let guard = temp_dir(&format!("bulk-export-{name}"));
+    let dir = guard.path().to_owned();
     package.write_dir(&dir).unwrap();
     for file in seed::files::FILES {
         assert_eq!(
@@ -72,14 +63,14 @@ async fn the_bundled_disclosure_round_trips_byte_for_byte() {
 
 #[tokio::test]
 async fn a_synthetic_disclosure_round_trips_byte_for_byte() {
-    let (source, name) = synthetic();
+    let (_dir, source, name) = synthetic();
     round_trip(&source, &name).await;
 }
 
 /// With two datasets in one database, each export holds only its own rows.
 #[tokio::test]
 async fn exports_of_a_shared_database_keep_to_their_dataset() {
-    let (source, name) = synthetic();
+    let (_dir, source, name) = synthetic();
     let test = TestDb::seeded().await;
     seed::load(&test.db, &source).await.unwrap();
     let bundled = export(&test, "pingshan-gsdmb-2023").await;
@@ -472,7 +463,7 @@ async fn downloads_take_the_http_manners_of_graphql() {
 /// that hangs up after the first chunk leaves the server serving.
 #[tokio::test]
 async fn synthetic_lines_filter_and_a_dropped_download_does_no_harm() {
-    let (source, name) = synthetic();
+    let (_dir, source, name) = synthetic();
     let test = TestDb::seeded().await;
     seed::load(&test.db, &source).await.unwrap();
     let app = App::new(test).await;

@@ -17,18 +17,23 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
+    /// The SQLite file, removed when the test is done (PostgreSQL test databases are dropped
+    /// by the next run that reuses their name).
+    file: Option<std::path::PathBuf>,
 }
 
-/// `postgres` when the suite runs against PostgreSQL, else `sqlite`.
-pub fn backend() -> &'static str {
-    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
-        "postgres"
-    } else {
-        "sqlite"
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(file) = &self.file {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
     }
 }
 
-async fn fresh_url() -> String {
+/// A new database's URL, and its file for SQLite.
+async fn fresh_url() -> (String, Option<std::path::PathBuf>) {
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
     let name = format!("budget_test_{}_{n}", std::process::id());
     match std::env::var("TEST_DATABASE_URL") {
@@ -46,12 +51,12 @@ async fn fresh_url() -> String {
                 .expect("create test database");
             server.close().await.ok();
             let (base, _) = admin.rsplit_once('/').expect("database URL has a path");
-            format!("{base}/{name}")
+            (format!("{base}/{name}"), None)
         }
         _ => {
             let path = std::env::temp_dir().join(format!("{name}.sqlite"));
             let _ = std::fs::remove_file(&path);
-            format!("sqlite://{}?mode=rwc", path.display())
+            (format!("sqlite://{}?mode=rwc", path.display()), Some(path))
         }
     }
 }
@@ -59,9 +64,8 @@ async fn fresh_url() -> String {
 impl TestDb {
     /// Migrated and empty.
     pub async fn empty() -> TestDb {
-        let mut db = Database::connect(fresh_url().await)
-            .await
-            .expect("connect test database");
+        let (url, file) = fresh_url().await;
+        let mut db = Database::connect(url).await.expect("connect test database");
         Migrator::up(&db, None).await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
@@ -70,7 +74,11 @@ impl TestDb {
             counter.fetch_add(1, Ordering::SeqCst);
             api::metrics::statement(info);
         });
-        TestDb { db, statements }
+        TestDb {
+            db,
+            statements,
+            file,
+        }
     }
 
     /// With the bundled disclosure loaded.
@@ -223,6 +231,14 @@ impl App {
         self.data(query, variables).await;
         self.test.statements.load(Ordering::SeqCst)
     }
+}
+
+/// A directory of its own, removed when dropped.
+pub fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("budget-{name}-"))
+        .tempdir()
+        .expect("temp dir")
 }
 
 /// The media type of a response.

@@ -4,21 +4,22 @@ use crate::common::TestDb;
 use seed::{DataSource, LoadError, Outcome};
 use std::path::PathBuf;
 
-/// A copy of the bundled data in a temp directory, with one file edited.
-fn edited(name: &str, file: &str, edit: impl FnOnce(String) -> String) -> DataSource {
-    let dir = std::env::temp_dir().join(format!(
-        "budget-data-{}-{name}-{}",
-        std::process::id(),
-        crate::common::backend()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+/// A copy of the bundled data in a temp directory (removed when the guard drops), with one
+/// file edited.
+fn edited(
+    name: &str,
+    file: &str,
+    edit: impl FnOnce(String) -> String,
+) -> (tempfile::TempDir, DataSource) {
+    let guard = crate::common::temp_dir(&format!("data-{name}"));
+    let dir = guard.path().to_owned();
     for f in seed::files::FILES {
         std::fs::write(dir.join(f), DataSource::Bundled.read(f).unwrap()).unwrap();
     }
     let path: PathBuf = dir.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(text)).unwrap();
-    DataSource::Dir(dir)
+    (guard, DataSource::Dir(dir))
 }
 
 fn replace_once(text: String, from: &str, to: &str) -> String {
@@ -39,7 +40,7 @@ async fn a_second_load_changes_nothing() {
 async fn changed_files_replace_the_dataset_in_place() {
     let test = TestDb::seeded().await;
     let before = test.dump().await;
-    let source = edited("reload", "text.json", |t| {
+    let (_dir, source) = edited("reload", "text.json", |t| {
         replace_once(t, "本表本年无发生额。", "本表本年无发生额（改）。")
     });
     assert_eq!(
@@ -143,7 +144,7 @@ async fn bad_input_is_refused_and_leaves_the_database_unchanged() {
     let test = TestDb::seeded().await;
     let before = test.dump().await;
     for (name, file, edit, expected) in cases {
-        let source = edited(name, file, edit);
+        let (_dir, source) = edited(name, file, edit);
         let error = seed::load(&test.db, &source).await.expect_err(name);
         let message = error.to_string();
         assert!(message.contains(expected), "{name}: {message}");
@@ -160,7 +161,7 @@ async fn bad_input_is_refused_and_leaves_the_database_unchanged() {
 
 #[tokio::test]
 async fn errors_name_the_row_and_column() {
-    let source = edited("row-column", "budget_lines.csv", |t| {
+    let (_dir, source) = edited("row-column", "budget_lines.csv", |t| {
         replace_once(
             t,
             ",2013799,其他网信事务支出,27102,",
@@ -196,11 +197,8 @@ async fn errors_name_the_row_and_column() {
 #[tokio::test]
 async fn synthetic_disclosures_load_and_check_out() {
     let shape = seed::synth::Shape::new(3, 2);
-    let dir = std::env::temp_dir().join(format!(
-        "budget-synth-{}-{}",
-        std::process::id(),
-        crate::common::backend()
-    ));
+    let guard = crate::common::temp_dir("synth");
+    let dir = guard.path().to_owned();
     seed::synth::write(&dir, &shape).unwrap();
     let first = std::fs::read_to_string(dir.join("budget_lines.csv")).unwrap();
     seed::synth::write(&dir, &shape).unwrap();

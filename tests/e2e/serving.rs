@@ -154,13 +154,8 @@ async fn slow_requests_time_out_with_a_clear_error() {
         cache_entries: 0,
         ..Config::defaults()
     };
-    let app = App::with_state(
-        TestDb {
-            db: test.db.clone(),
-            statements: test.statements.clone(),
-        },
-        AppState::with_config(test.db.clone(), &config).await,
-    );
+    let state = AppState::with_config(test.db.clone(), &config).await;
+    let app = App::with_state(test, state);
     let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
     assert_eq!(
         (status, code(&body).as_str()),
@@ -299,13 +294,11 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
         .await;
     assert_eq!(app.test.statements.load(Ordering::SeqCst), 0);
     // A load changes the data version: the old ETag no longer matches.
-    let dir = std::env::temp_dir().join(format!(
-        "budget-etag-{}-{}",
-        std::process::id(),
-        crate::common::backend()
-    ));
-    seed::synth::write(&dir, &seed::synth::Shape::new(1, 1)).unwrap();
-    seed::load(&db, &seed::DataSource::Dir(dir)).await.unwrap();
+    let dir = crate::common::temp_dir("etag");
+    seed::synth::write(dir.path(), &seed::synth::Shape::new(1, 1)).unwrap();
+    seed::load(&db, &seed::DataSource::Dir(dir.path().to_owned()))
+        .await
+        .unwrap();
     assert_eq!(state.refresh_data_version().await, 2);
     let request = Request::get(uri)
         .header(header::IF_NONE_MATCH, &etag)
