@@ -104,3 +104,30 @@ pub fn ensure_code(error: &mut ServerError, code: &str) {
         extensions.set("code", code);
     }
 }
+
+/// The `extensions.code` of an error, if it has a string one.
+pub fn code_of(error: &ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code),
+        _ => None,
+    }
+}
+
+/// A refusal outside GraphQL execution (HTTP-level, bulk downloads) in the shape GraphQL errors
+/// have: `{"errors":[{"message":…,"extensions":{"code":…}}]}`.
+pub fn refusal(
+    status: axum::http::StatusCode,
+    content_type: &'static str,
+    message: &str,
+    code: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, content_type)],
+        body.to_string(),
+    )
+        .into_response()
+}

@@ -2,7 +2,7 @@
 //! GraphQL-over-HTTP spec says, HTTP caching (ETag, Cache-Control, 304) and the in-process
 //! response cache, and the per-request timeout.
 
-use crate::error::ensure_code;
+use crate::error::{code_of, ensure_code, refusal};
 use crate::limits::{Limits, check_text};
 use crate::loaders::loaders;
 use crate::metrics::{self, OperationNames};
@@ -139,14 +139,7 @@ struct GetParams {
 
 /// An HTTP-level refusal, before any GraphQL runs.
 fn refuse(status: StatusCode, media: MediaType, message: &str, code: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        body.to_string(),
-    )
-        .into_response()
+    refusal(status, media.content_type(), message, code)
 }
 
 fn parse_get(query: Option<&str>) -> Result<async_graphql::Request, String> {
@@ -362,12 +355,10 @@ fn etag(key: &[u8; 32], version: i64) -> String {
 /// validation, variables, persisted-query miss) is 400 under `application/graphql-response+json`;
 /// anything that executed is 200, `"data": null` included.
 fn status_of(response: &async_graphql::Response, media: MediaType, executed: bool) -> StatusCode {
-    let unavailable = response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|c| *c == async_graphql::Value::from("SERVICE_UNAVAILABLE"))
-    });
+    let unavailable = response
+        .errors
+        .iter()
+        .any(|e| code_of(e) == Some("SERVICE_UNAVAILABLE"));
     if unavailable {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
@@ -497,14 +488,9 @@ impl GraphQLService {
             );
         }
         if let Err(error) = check_text(&self.limits, &request.query) {
-            let code = error
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .map(|c| c.to_string().trim_matches('"').to_owned())
-                .unwrap_or_default();
-            outcome.refused(&code);
-            return refuse(StatusCode::BAD_REQUEST, media, &error.message, &code);
+            let code = code_of(&error).unwrap_or_default();
+            outcome.refused(code);
+            return refuse(StatusCode::BAD_REQUEST, media, &error.message, code);
         }
         let version = self.version.load(Ordering::Relaxed);
         let key = request_key(&request, media, version);
@@ -571,16 +557,12 @@ impl GraphQLService {
             (true, true) => "ok",
             (true, false) => "error",
         };
-        outcome.codes.extend(response.errors.iter().map(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .and_then(|c| match c {
-                    async_graphql::Value::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default()
-        }));
+        outcome.codes.extend(
+            response
+                .errors
+                .iter()
+                .map(|e| code_of(e).unwrap_or_default().to_owned()),
+        );
         let status = status_of(&response, media, executed);
         let cache_it = response.errors.is_empty();
         let body = response_body(&response, executed);

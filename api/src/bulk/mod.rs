@@ -198,13 +198,7 @@ pub fn download(
 
 /// A JSON error in the shape GraphQL errors have, with `extensions.code`.
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.to_string(),
-    )
-        .into_response()
+    crate::error::refusal(status, "application/json; charset=utf-8", message, code)
 }
 
 /// A database or export failure: logged, and hidden from the client.
