@@ -45,19 +45,19 @@ pub struct Bulk {
     max_department_years: u64,
 }
 
-/// Why a dataset's package is not offered on line.
-fn too_large(name: &str, department_years: u64, max: u64) -> String {
-    format!(
-        "The data package of `{name}` ({department_years} department-years) is larger than this \
-         server builds on line (BULK_MAX_DEPARTMENT_YEARS = {max}): download the flat table \
-         (/data/budget-lines.csv, streamed) or run `seed export --dataset {name}` against the database."
-    )
+/// What `/data` can offer of a dataset.
+#[derive(Clone)]
+enum Export {
+    /// The package, built.
+    Served(Arc<Served>),
+    /// Above the on-line limit: its size in department-years.
+    TooLarge(u64),
 }
 
 #[derive(Default)]
 struct Cache {
     version: i64,
-    packages: HashMap<String, Arc<Served>>,
+    packages: HashMap<String, Export>,
     tables: Option<Arc<Value>>,
 }
 
@@ -83,13 +83,14 @@ impl Bulk {
         cache
     }
 
-    /// The package of `name` at `version`; `None` if there is no such dataset.
+    /// The package of `name` at `version` (or why it is not built); `None` if there is no such
+    /// dataset.
     async fn package(
         &self,
         state: &AppState,
         version: i64,
         name: &str,
-    ) -> Result<Option<Arc<Served>>, Response> {
+    ) -> Result<Option<Export>, Response> {
         if let Some(found) = self.at(version).packages.get(name) {
             return Ok(Some(found.clone()));
         }
@@ -98,47 +99,65 @@ impl Bulk {
         if let Some(found) = self.at(version).packages.get(name) {
             return Ok(Some(found.clone()));
         }
-        if let Some(department_years) = self.oversized(state, name).await? {
-            return Err(error(
-                StatusCode::NOT_IMPLEMENTED,
-                "EXPORT_TOO_LARGE",
-                &too_large(name, department_years, self.max_department_years),
-            ));
-        }
-        let Some(package) = seed::export::export(&state.db, name)
-            .await
-            .map_err(internal)?
-        else {
+        let Some(department_years) = department_years(state, name).await? else {
             return Ok(None);
         };
-        let zip = Bytes::from(package.zip().map_err(internal)?);
-        let served = Arc::new(Served { package, zip });
+        let export = if department_years > self.max_department_years {
+            Export::TooLarge(department_years)
+        } else {
+            let Some(package) = seed::export::export(&state.db, name)
+                .await
+                .map_err(internal)?
+            else {
+                return Ok(None);
+            };
+            let zip = Bytes::from(package.zip().map_err(internal)?);
+            Export::Served(Arc::new(Served { package, zip }))
+        };
         self.at(version)
             .packages
-            .insert(name.to_owned(), served.clone());
-        Ok(Some(served))
+            .insert(name.to_owned(), export.clone());
+        Ok(Some(export))
+    }
+
+    /// Why the package of `name` is not offered on line.
+    fn too_large(&self, name: &str, department_years: u64) -> String {
+        format!(
+            "The data package of `{name}` ({department_years} department-years) is larger than \
+             this server builds on line (BULK_MAX_DEPARTMENT_YEARS = {}): download the flat table \
+             (/data/budget-lines.csv, streamed) or run `seed export --dataset {name}` against the \
+             database.",
+            self.max_department_years
+        )
+    }
+
+    /// The answer to a package URL of a dataset above the limit.
+    fn refuse_too_large(&self, name: &str, department_years: u64) -> Response {
+        error(
+            StatusCode::NOT_IMPLEMENTED,
+            "EXPORT_TOO_LARGE",
+            &self.too_large(name, department_years),
+        )
     }
 }
 
-impl Bulk {
-    /// The dataset's size in department-years when it is above the on-line limit.
-    async fn oversized(&self, state: &AppState, name: &str) -> Result<Option<u64>, Response> {
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-        let Some(found) = entity::dataset::Entity::find()
-            .filter(entity::dataset::Column::Name.eq(name))
-            .one(&state.db)
-            .await
-            .map_err(internal)?
-        else {
-            return Ok(None);
-        };
-        let department_years = entity::department_year::Entity::find()
-            .filter(entity::department_year::Column::DatasetId.eq(found.id))
-            .count(&state.db)
-            .await
-            .map_err(internal)?;
-        Ok((department_years > self.max_department_years).then_some(department_years))
-    }
+/// A dataset's size in department-years; `None` if there is no such dataset.
+async fn department_years(state: &AppState, name: &str) -> Result<Option<u64>, Response> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let Some(found) = entity::dataset::Entity::find()
+        .filter(entity::dataset::Column::Name.eq(name))
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    entity::department_year::Entity::find()
+        .filter(entity::department_year::Column::DatasetId.eq(found.id))
+        .count(&state.db)
+        .await
+        .map(Some)
+        .map_err(internal)
 }
 
 /// The data version the responses are tagged with.
@@ -241,13 +260,14 @@ async fn archive(
         return response;
     }
     match state.bulk.package(&state, version, name).await {
-        Ok(Some(served)) => download(
+        Ok(Some(Export::Served(served))) => download(
             Body::from(served.zip.clone()),
             "application/zip",
             Some(&archive),
             &tag,
             max_age,
         ),
+        Ok(Some(Export::TooLarge(size))) => state.bulk.refuse_too_large(name, size),
         Ok(None) => not_found(&format!("No dataset `{name}`: see `/data` for the list.")),
         Err(response) => response,
     }
@@ -272,7 +292,8 @@ async fn file(
         return response;
     }
     match state.bulk.package(&state, version, &name).await {
-        Ok(Some(served)) => {
+        Ok(Some(Export::TooLarge(size))) => state.bulk.refuse_too_large(&name, size),
+        Ok(Some(Export::Served(served))) => {
             let bytes = served
                 .package
                 .file(&file)
@@ -308,22 +329,17 @@ async fn catalogue(State(state): State<AppState>, headers: HeaderMap) -> Respons
 async fn build_catalogue(state: &AppState, version: i64) -> Result<Value, Response> {
     let mut datasets = Vec::new();
     for found in seed::export::datasets(&state.db).await.map_err(internal)? {
-        if let Some(department_years) = state.bulk.oversized(state, &found.name).await? {
-            let mut entry = dataset_metadata(&found);
-            entry["zip"] = Value::Null;
-            entry["files"] = Value::Null;
-            entry["note"] = json!(too_large(
-                &found.name,
-                department_years,
-                state.bulk.max_department_years
-            ));
-            datasets.push(entry);
-            continue;
+        match state.bulk.package(state, version, &found.name).await? {
+            Some(Export::Served(served)) => datasets.push(dataset_entry(&found, &served)),
+            Some(Export::TooLarge(size)) => {
+                let mut entry = dataset_metadata(&found);
+                entry["zip"] = Value::Null;
+                entry["files"] = Value::Null;
+                entry["note"] = json!(state.bulk.too_large(&found.name, size));
+                datasets.push(entry);
+            }
+            None => {}
         }
-        let Some(served) = state.bulk.package(state, version, &found.name).await? else {
-            continue;
-        };
-        datasets.push(dataset_entry(&found, &served));
     }
     Ok(json!({
         "version": version,
