@@ -264,17 +264,18 @@ pub fn example(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The canonical query names.
-pub const EXAMPLES: &[&str] = &[
-    "Catalogue",
-    "FunctionalTree",
-    "EconomicTree",
-    "Revenue",
-    "YearOverYear",
-    "History",
-    "Node",
-    "Accountability",
-];
+/// The canonical query names: the files in `examples/`, sorted.
+pub fn examples() -> Vec<String> {
+    let dir = format!("{}/../examples", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|entry| entry.expect("examples entry").path())
+        .filter(|path| path.extension().is_some_and(|x| x == "graphql"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
 
 /// The global id of `pingshan-gsdmb` as the API returns it (Node's `$id`).
 pub async fn bureau_id(app: &App) -> Value {

@@ -584,7 +584,10 @@ async fn fuzzed_queries_always_get_well_formed_responses() {
     let app = App::seeded().await;
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut sent = 0;
-    let sources: Vec<String> = crate::common::EXAMPLES.iter().map(|n| example(n)).collect();
+    let sources: Vec<String> = crate::common::examples()
+        .iter()
+        .map(|n| example(n))
+        .collect();
     for round in 0..400 {
         let query = if round % 5 == 4 {
             // A random document from GraphQL-ish tokens.
