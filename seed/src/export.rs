@@ -638,7 +638,8 @@ fn source_row(s: &source::Model) -> SourceRow {
     }
 }
 
-fn by_id<M>(models: Vec<M>, id: impl Fn(&M) -> i32) -> HashMap<i32, M> {
+/// Rows by their id.
+pub fn by_id<M>(models: Vec<M>, id: impl Fn(&M) -> i32) -> HashMap<i32, M> {
     models.into_iter().map(|m| (id(&m), m)).collect()
 }
 

@@ -18,6 +18,7 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
+use seed::export::by_id;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -238,18 +239,8 @@ impl Lookups {
                 .into_iter()
                 .map(|d| (d.id, d.name))
                 .collect(),
-            departments: department::Entity::find()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|d| (d.id, d))
-                .collect(),
-            nodes: classification_node::Entity::find()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|n| (n.id, n))
-                .collect(),
+            departments: by_id(department::Entity::find().all(db).await?, |d| d.id),
+            nodes: by_id(classification_node::Entity::find().all(db).await?, |n| n.id),
             sources: source::Entity::find()
                 .all(db)
                 .await?
