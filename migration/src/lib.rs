@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_budget_schema;
 mod m20261128_000001_add_dataset_package;
+mod m20261128_000003_add_aggregate_columns;
 
 /// Applies the schema migrations in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_budget_schema::Migration),
             Box::new(m20261128_000001_add_dataset_package::Migration),
+            Box::new(m20261128_000003_add_aggregate_columns::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! `cargo run -p seed` and the API's start-up seeding both go through [`load`].
 
 pub mod checks;
+pub mod cofog;
 pub mod dataset;
 pub mod error;
 pub mod export;

@@ -129,6 +129,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
         projects: write_projects(txn, ds).await?,
     };
     let started = std::time::Instant::now();
+    let functions = unit_functions(ds);
     insert_all(
         txn,
         ds.department_years()
@@ -138,10 +139,13 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
                 dataset_id: Set(dataset_id),
                 department_id: Set(ids.dept(&department)),
                 year: Set(year),
+                consolidated_into: Set(None),
+                unit_cofog: Set(functions.get(&(department.as_str(), year)).cloned()),
             })
             .collect(),
     )
     .await?;
+    mark_consolidated(txn).await?;
     write_facts(txn, ds, &ids).await?;
     tracing::info!(elapsed = ?started.elapsed(), "facts written");
     write_projects_budgets(txn, ds, &ids).await?;
@@ -170,6 +174,49 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
     )
     .await?;
     Ok(Outcome::Loaded { version })
+}
+
+/// The COFOG function of each department-year, from its primary functional lines (see
+/// [`crate::cofog::Crosswalk::unit_function`]).
+fn unit_functions(ds: &Dataset) -> HashMap<(&str, i32), String> {
+    let primary = ds.primary_lines();
+    // (department, year) → its functional lines as (code, level, total).
+    type Lines<'a> = HashMap<(&'a str, i32), Vec<(&'a str, i32, i64)>>;
+    let mut lines = Lines::new();
+    for (i, Line { row: r, .. }) in ds.budget_lines.iter().enumerate() {
+        if r.scheme != Scheme::Functional || !primary.contains(&i) {
+            continue;
+        }
+        if let (Some(code), Some(total)) = (r.code.as_deref(), units(r.total)) {
+            // 类 3 digits, 款 5, 项 7.
+            let level = (code.len() as i32 - 1) / 2;
+            lines
+                .entry((r.department.as_str(), r.year))
+                .or_default()
+                .push((code, level, total));
+        }
+    }
+    let crosswalk = crate::cofog::Crosswalk::bundled();
+    lines
+        .into_iter()
+        .filter_map(|(key, lines)| Some((key, crosswalk.unit_function(&lines)?)))
+        .collect()
+}
+
+/// Sets `department_year.consolidated_into` for every dataset: a unit that is not
+/// independently accounted is included in its parent's budget of the same year, when the
+/// parent has one. One statement, so a later load of a parent updates its units too.
+async fn mark_consolidated(txn: &DatabaseTransaction) -> Result<()> {
+    txn.execute_unprepared(
+        "UPDATE department_year SET consolidated_into = (\
+           SELECT d.parent_id FROM department d \
+           WHERE d.id = department_year.department_id \
+             AND d.independent_accounting = false \
+             AND EXISTS (SELECT 1 FROM department_year p \
+                         WHERE p.department_id = d.parent_id AND p.year = department_year.year))",
+    )
+    .await?;
+    Ok(())
 }
 
 /// Removes everything an earlier load of the dataset wrote (departments, classification nodes

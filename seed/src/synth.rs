@@ -287,9 +287,16 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         } else {
             String::new()
         };
+        // Both kinds of unit: 1–4 of each ten are not independently accounted (their parent's
+        // budget consolidates theirs, so sums must not add them again), 5–9 are.
+        let independent = match d % 10 {
+            0 => "",
+            1..=4 => "false",
+            _ => "true",
+        };
         let _ = writeln!(
             departments,
-            "{code},合成部门{d},Synthetic department {d},{parent},"
+            "{code},合成部门{d},Synthetic department {d},{parent},{independent}"
         );
         for &year in &years {
             let _ = writeln!(
