@@ -515,7 +515,10 @@ impl GraphQLService {
         let executed = Arc::new(Executed::default());
         let mut request = request
             .data(loaders(self.db.clone(), self.loader_window))
-            .data(executed.clone());
+            .data(executed.clone())
+            .data(crate::aggregate::DataVersion(
+                self.version.load(std::sync::atomic::Ordering::Relaxed),
+            ));
         if let Some(ticket) = ticket {
             request = request.data(ticket);
         }

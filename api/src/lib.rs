@@ -1,5 +1,6 @@
 //! Open budget data API: a read-only GraphQL service over government budget disclosures.
 
+pub mod aggregate;
 pub mod assets;
 pub mod bulk;
 pub mod config;

@@ -28,7 +28,23 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "Accountability",
         include_str!("../../examples/Accountability.graphql"),
     ),
+    (
+        "SpendingByFunction",
+        include_str!("../../examples/SpendingByFunction.graphql"),
+    ),
+    (
+        "TopDepartments",
+        include_str!("../../examples/TopDepartments.graphql"),
+    ),
+    ("Cofog", include_str!("../../examples/Cofog.graphql")),
 ];
+
+/// Variables of the examples that take some (`examples/<Name>.variables.json`); `Node`'s come
+/// from the database (see [`page`]).
+pub const VARIABLES: &[(&str, &str)] = &[(
+    "TopDepartments",
+    include_str!("../../examples/TopDepartments.variables.json"),
+)];
 
 const PAGE: &str = include_str!("../assets/playground/index.html");
 
@@ -38,10 +54,14 @@ pub fn page(node_id: &str) -> String {
     let examples: Vec<serde_json::Value> = EXAMPLES
         .iter()
         .map(|(name, query)| {
-            let variables = (*name == "Node").then(|| {
-                serde_json::to_string_pretty(&serde_json::json!({ "id": node_id }))
-                    .unwrap_or_default()
-            });
+            let variables = if *name == "Node" {
+                serde_json::to_string_pretty(&serde_json::json!({ "id": node_id })).ok()
+            } else {
+                VARIABLES
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.trim().to_owned())
+            };
             serde_json::json!({ "name": name, "query": query, "variables": variables })
         })
         .collect();

@@ -107,6 +107,7 @@ impl TestDb {
             source,
             department,
             department_profile,
+            department_year,
             staffing,
             division,
             classification_node,
@@ -140,6 +141,9 @@ impl TestDb {
 /// The application over a test database.
 pub struct App {
     pub test: TestDb,
+    /// The server's state (e.g. to re-read the data version after a load, as the server's
+    /// watcher would).
+    pub state: AppState,
     router: Router,
 }
 
@@ -165,12 +169,19 @@ impl App {
     pub fn with_state(test: TestDb, state: AppState) -> App {
         App {
             test,
-            router: router(state),
+            router: router(state.clone()),
+            state,
         }
     }
 
     pub async fn seeded() -> App {
         App::new(TestDb::seeded().await).await
+    }
+
+    /// Loads `source` and lets the server see the new data version at once.
+    pub async fn load(&self, source: &seed::DataSource) {
+        seed::load(&self.test.db, source).await.expect("load");
+        self.state.refresh_data_version().await;
     }
 
     /// Sends a request; returns the response as the router gives it (body unread).
@@ -262,6 +273,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn example(name: &str) -> String {
     let path = format!("{}/../examples/{name}.graphql", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The variables a canonical query runs with: `Node` gets the bureau's id, others what
+/// `examples/<name>.variables.json` holds (none when there is no such file).
+pub async fn example_variables(app: &App, name: &str) -> Value {
+    if name == "Node" {
+        return json!({ "id": bureau_id(app).await });
+    }
+    let path = format!(
+        "{}/../examples/{name}.variables.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}")),
+        Err(_) => json!({}),
+    }
 }
 
 /// The canonical query names: the files in `examples/`, sorted.

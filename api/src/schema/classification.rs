@@ -1,11 +1,12 @@
 //! Classification schemes (functional, economic, revenue) and their nodes.
 
+use super::aggregate::{CofogFunction, CofogRule};
 use super::common::{Decimal, MoneyUnit, Source, money, source};
 use super::department::Department;
 use super::relay::global_id;
 use crate::error::Result;
 use crate::loaders::*;
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::classification_node;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -94,6 +95,28 @@ impl ClassificationNode {
         Ok(kids
             .map(|k| k.iter().cloned().map(ClassificationNode).collect())
             .unwrap_or_default())
+    }
+    /// Where the COFOG crosswalk places this node's amounts (functional scheme only; null for
+    /// other schemes). See `aggregate(groupBy: [COFOG])`.
+    async fn cofog(&self) -> Option<CofogMapping> {
+        if self.0.scheme != Scheme::Functional.as_str() {
+            return None;
+        }
+        let crosswalk = seed::cofog::Crosswalk::bundled();
+        Some(match crosswalk.resolve(&self.0.code) {
+            Some(m) => CofogMapping {
+                function: m.cofog.as_deref().and_then(CofogFunction::of),
+                rule: crate::aggregate::CofogRule::of(Some(m.rule)).into(),
+                matched_code: Some(m.code.clone()),
+                note: Some(m.note.clone()).filter(|n| !n.is_empty()),
+            },
+            None => CofogMapping {
+                function: None,
+                rule: CofogRule::Unmapped,
+                matched_code: None,
+                note: None,
+            },
+        })
     }
     /// Ancestors from the root down to the parent.
     async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationNode>> {
@@ -194,6 +217,20 @@ impl NodeAmount {
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
         source(ctx, self.line.source_id).await
     }
+}
+
+/// Where the COFOG crosswalk (`seed/data/cofog/`) places a functional node's amounts.
+#[derive(SimpleObject)]
+pub struct CofogMapping {
+    /// The COFOG function; null for `UNIT_FUNCTION` (it depends on the paying unit: see
+    /// `aggregate(groupBy: [COFOG, COFOG_RULE])`) and `UNMAPPED`.
+    pub function: Option<CofogFunction>,
+    /// The rule that applies.
+    pub rule: CofogRule,
+    /// The crosswalk row that matched: this code, its 款 or its 类 (the most specific listed).
+    pub matched_code: Option<String>,
+    /// The crosswalk's note on that row (why, and any ambiguity).
+    pub note: Option<String>,
 }
 
 /// Classification queries.

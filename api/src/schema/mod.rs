@@ -1,6 +1,7 @@
 //! The GraphQL schema: one query object per domain, merged into the root.
 
 pub mod accountability;
+pub mod aggregate;
 pub mod budget;
 pub mod classification;
 pub mod common;
@@ -25,6 +26,7 @@ pub struct QueryRoot(
     department::DepartmentQuery,
     classification::ClassificationQuery,
     reference::ReferenceQuery,
+    aggregate::AggregateQuery,
 );
 
 /// The API schema (read-only).
@@ -50,6 +52,7 @@ pub fn builder(
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
+        .data(std::sync::Arc::new(crate::aggregate::Catalogs::default()))
         .data(db);
     // Spans for parse, validation, execution and each field, inside the request's span (which
     // carries the request id); only when the log filter shows them, as they wrap every field.
