@@ -7,7 +7,7 @@
 //! included in its parent's consolidated budget (`department_year.consolidated_into`, set at
 //! load) is left out whenever that parent is part of the sum.
 
-use crate::error::Result;
+use crate::error::{ApiError, Result};
 use entity::{classification_node, department};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement};
 use seed::cofog::{Crosswalk, Rule};
@@ -384,9 +384,11 @@ fn statement(spec: &Spec, plan: &Plan, cofog_level: i32) -> Option<String> {
          WHERE {filter}"
     );
     let nulls = "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL AS INTEGER)";
+    // At most MAX_CELLS + 1 cells come back: one more than allowed says "too many".
     Some(format!(
-        "SELECT 0, {keys}, COUNT(DISTINCT dy.id), {measures} {from} GROUP BY {groups} \
+        "SELECT * FROM (SELECT 0, {keys}, COUNT(DISTINCT dy.id), {measures} {from} GROUP BY {groups} LIMIT {limit}) cells \
          UNION ALL SELECT 1, {nulls}, COUNT(DISTINCT dy.id), {measures} {from}",
+        limit = MAX_CELLS + 1,
         keys = keys.join(", "),
         groups = (1..=5)
             .map(|i| format!("{}", i + 1))
@@ -395,7 +397,10 @@ fn statement(spec: &Spec, plan: &Plan, cofog_level: i32) -> Option<String> {
     ))
 }
 
-/// Computes an aggregate: one statement.
+/// Most cells an aggregate may have (memory per request stays bounded: a cell is ~200 bytes).
+pub const MAX_CELLS: usize = 50_000;
+
+/// Computes an aggregate: one statement. More than [`MAX_CELLS`] cells is `BAD_USER_INPUT`.
 pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) -> Result<Outcome> {
     let plan = plan(catalog, spec);
     let Some(sql) = statement(spec, &plan, spec.cofog_level) else {
@@ -441,6 +446,11 @@ pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) ->
             rule: int(5)?.and_then(|i| CofogRule::ALL.get(i as usize).copied()),
         };
         outcome.cells.push((key, sums));
+    }
+    if outcome.cells.len() > MAX_CELLS {
+        return Err(ApiError::BadUserInput(format!(
+            "the aggregate has more than {MAX_CELLS} cells; narrow the filter or group by fewer dimensions"
+        )));
     }
     // `GROUP BY` order is the database's: sort by key so the result is the same on both.
     outcome.cells.sort_by(|a, b| a.0.cmp(&b.0));
