@@ -386,11 +386,48 @@ async fn cofog_places_staff_lines_by_the_function_of_the_unit() {
         .sum();
     assert_eq!(sum, Decimal::from(29759));
 
-    // The contract's view: all of it in one division, 01.
+    // The contract's view: all of it in one division.
     let divisions = app.data(&example("Cofog"), json!({})).await;
     assert_eq!(
         divisions["aggregate"]["cells"]["nodes"][0]["cofog"]["code"],
         cyber[..2]
+    );
+
+    // Another dataset loaded beside it changes nothing for the bureau.
+    let guard = temp_dir("aggregates-cofog");
+    seed::synth::write(guard.path(), &Shape::new(12, 2)).unwrap();
+    app.load(&seed::DataSource::Dir(guard.path().to_owned()))
+        .await;
+    let again = aggregate(
+        &app,
+        r#"scheme: FUNCTIONAL, cofogLevel: 2, groupBy: [COFOG, COFOG_RULE], filter: { years: [2023], departments: ["pingshan-gsdmb"] }"#,
+        "total { amount } cells(order: DIMENSIONS) { nodes { cofog { code } cofogRule amount } }",
+    )
+    .await;
+    assert_eq!(
+        again, cells,
+        "the bureau's COFOG cells changed when another dataset loaded"
+    );
+    // And in the whole government: the synthetic 类 are not in the crosswalk (UNMAPPED), the
+    // bureau's staff lines still follow its function.
+    let whole = aggregate(
+        &app,
+        "scheme: FUNCTIONAL, cofogLevel: 2, groupBy: [COFOG, COFOG_RULE], filter: { years: [2023] }",
+        "cells(first: 100) { nodes { cofog { code } cofogRule amount } }",
+    )
+    .await;
+    let nodes = whole["cells"]["nodes"].as_array().unwrap();
+    assert!(
+        nodes.contains(
+            &json!({ "cofog": { "code": cyber }, "cofogRule": "UNIT_FUNCTION", "amount": "586" })
+        ),
+        "{whole}"
+    );
+    assert!(
+        nodes
+            .iter()
+            .any(|c| c["cofogRule"] == "UNMAPPED" && c["cofog"].is_null()),
+        "{whole}"
     );
 
     // Every function the crosswalk names is listed, with both names.
