@@ -1,5 +1,5 @@
 //! The loaded data against the disclosure: every table's values (from an independent reading
-//! kept in `fixtures/tables.txt`, not generated from `seed/data`), the narrative figures, the
+//! kept in `fixtures/lines.txt`, not generated from `seed/data`), the narrative figures, the
 //! 2022 figures, null versus 0, and the consistency checks.
 
 use crate::common::{App, TestDb};
@@ -10,7 +10,7 @@ use seed::fixed::from_units;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
-const FIXTURE: &str = include_str!("fixtures/tables.txt");
+const FIXTURE: &str = include_str!("fixtures/lines.txt");
 
 fn fixture(prefix: &str) -> Vec<&'static str> {
     FIXTURE
