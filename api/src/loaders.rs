@@ -162,6 +162,8 @@ by_dept_year! {
     ProjectsOf => project_budget;
     /// 三公 items of a department-year.
     ThreePublicOf => three_public;
+    /// Revenue-source columns of 表4 and 表5 rows of a department-year (file order).
+    AllocationsOf => allocation order Id;
     /// Performance indicators of a department-year.
     IndicatorsOf => indicator;
     /// Annual goals of a department-year.

@@ -37,19 +37,29 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/TopDepartments.graphql"),
     ),
     ("Cofog", include_str!("../../examples/Cofog.graphql")),
+    (
+        "PrintedTable",
+        include_str!("../../examples/PrintedTable.graphql"),
+    ),
 ];
 
 /// Variables of the examples that take some (`examples/<Name>.variables.json`); `Node`'s come
 /// from the database (see [`page`]).
-pub const VARIABLES: &[(&str, &str)] = &[(
-    "TopDepartments",
-    include_str!("../../examples/TopDepartments.variables.json"),
-)];
+pub const VARIABLES: &[(&str, &str)] = &[
+    (
+        "TopDepartments",
+        include_str!("../../examples/TopDepartments.variables.json"),
+    ),
+    (
+        "PrintedTable",
+        include_str!("../../examples/PrintedTable.variables.json"),
+    ),
+];
 
 const PAGE: &str = include_str!("../assets/playground/index.html");
 
-/// The playground page with the canonical queries as tabs. `Node` gets `node_id` (a
-/// department's global id) as its `$id`.
+/// The playground page with the canonical queries as tabs, each with its variables file;
+/// `Node` gets `node_id` (a department's global id) as its `$id`.
 pub fn page(node_id: &str) -> String {
     let examples: Vec<serde_json::Value> = EXAMPLES
         .iter()

@@ -19,6 +19,7 @@ const BOUNDS: &[(&str, usize)] = &[
     ("SpendingByFunction", 1),
     ("TopDepartments", 2),
     ("Cofog", 1),
+    ("PrintedTable", 11),
 ];
 
 async fn counts(app: &App, department: &str, id: &serde_json::Value) -> BTreeMap<String, usize> {

@@ -13,3 +13,4 @@ mod loader;
 mod operations;
 mod schema_sync;
 mod serving;
+mod tables;

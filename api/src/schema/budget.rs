@@ -2,18 +2,18 @@
 
 use super::accountability::{Check, CheckStatus, Goal, GoalKind, Indicator, Statement, Task};
 use super::classification::Scheme;
-use super::common::{Decimal, MoneyUnit, Source};
+use super::common::{Basis, Decimal, MoneyUnit, Source};
 use super::department::Department;
-use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure};
+use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure, figure_basis};
 use super::lines::{BudgetLine, select, trees};
 use super::projects::ProjectBudget;
 use super::reference::FiscalYear;
 use super::relay::global_id;
+use super::tables::{Facts, PrintedTable};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
 use entity::department;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// A department's budget for one fiscal year.
@@ -86,6 +86,36 @@ impl Budget {
             &["expenditure_total", "expenditure_grand_total"],
             unit,
         ))
+    }
+    /// How the revenue total is known: `DERIVED_FROM_COMPARISON` when the disclosure states it
+    /// only as a comparison (2022 = 2023 − the stated change); null when not stated.
+    async fn revenue_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
+        Ok(figure_basis(
+            &self.many::<HeadlinesOf>(ctx).await?,
+            &["revenue_total", "revenue_grand_total"],
+        ))
+    }
+    /// How the expenditure total is known (see `revenueTotalBasis`); null when not stated.
+    async fn expenditure_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
+        Ok(figure_basis(
+            &self.many::<HeadlinesOf>(ctx).await?,
+            &["expenditure_total", "expenditure_grand_total"],
+        ))
+    }
+    /// How this year's budget is known: `PRINTED` when the disclosure prints the year's budget
+    /// (its tables or its printed totals); `DERIVED_FROM_COMPARISON` when the year is known
+    /// only through comparisons a later disclosure states (2022: totals, projects and
+    /// 机关运行经费 derived from the stated changes). Single figures of such a year may still
+    /// be printed (表9 prints 2022's 三公): each figure carries its own `basis`.
+    async fn basis(&self, ctx: &Context<'_>) -> Result<Basis> {
+        let (lines, headlines) =
+            futures::try_join!(self.many::<LinesOf>(ctx), self.many::<HeadlinesOf>(ctx))?;
+        let printed = !lines.is_empty() || headlines.iter().any(|h| h.basis == "PRINTED");
+        Ok(if printed {
+            Basis::Printed
+        } else {
+            Basis::DerivedFromComparison
+        })
     }
     /// Named figures from the text and tables, in a stable order.
     async fn headlines(
@@ -205,20 +235,22 @@ impl Budget {
             .map(Statement)
             .collect())
     }
-    /// The tables the year's rows are printed in, including tables printed empty (表10, 表11).
+    /// The tables of the disclosure that print anything for this year, by number, including
+    /// tables printed empty (表10, 表11, `isEmpty`). A prior year lists the tables that print
+    /// its figures (表9 prints 2022).
     async fn tables(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        let ids: BTreeSet<i32> = self
-            .many::<LinesOf>(ctx)
+        let facts = Facts::load(ctx, &self.department, self.year).await?;
+        Ok(facts.tables.into_values().map(Source).collect())
+    }
+    /// One table as printed (`number`: 1–12): its header and every printed cell, rebuilt from
+    /// the stored figures; null if no table of that number prints anything for this year.
+    async fn table(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The table number (表N).")] number: i32,
+    ) -> Result<Option<PrintedTable>> {
+        Ok(Facts::load(ctx, &self.department, self.year)
             .await?
-            .iter()
-            .map(|l| l.source_id)
-            .collect();
-        let sources = ctx
-            .data_unchecked::<Loaders>()
-            .load_many(ids.into_iter().map(One::<SourceById>::new))
-            .await?;
-        let mut sources: Vec<_> = sources.into_values().collect();
-        sources.sort_by_key(|s| (s.table_number, s.id));
-        Ok(sources.into_iter().map(Source).collect())
+            .table(number))
     }
 }

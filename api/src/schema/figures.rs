@@ -201,3 +201,11 @@ pub fn figure(rows: &[headline::Model], keys: &[&str], unit: MoneyUnit) -> Optio
         .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
         .and_then(|r| money(r.amount, unit))
 }
+
+/// How the figure `figure` picks for `keys` is known.
+pub fn figure_basis(rows: &[headline::Model], keys: &[&str]) -> Option<Basis> {
+    keys.iter()
+        .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
+        .filter(|r| r.amount.is_some())
+        .map(|r| Basis::parse(&r.basis))
+}

@@ -11,6 +11,7 @@ pub mod lines;
 pub mod projects;
 pub mod reference;
 pub mod relay;
+pub mod tables;
 
 use crate::limits::{Limits, LimitsExtension};
 use crate::spec::SpecExtension;
