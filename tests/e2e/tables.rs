@@ -223,3 +223,80 @@ async fn tables_list_every_table_that_prints_the_year_and_basis_says_how_it_is_k
         .await;
     assert_eq!(data["department"]["budget"]["table"], Value::Null);
 }
+
+fn by_source(list: &Value) -> BTreeMap<String, String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert!(!f["source"]["key"].as_str().unwrap().is_empty());
+            (
+                f["revenueSource"]["code"].as_str().unwrap().to_owned(),
+                f["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn funding_sources_of_projects_departments_and_economic_lines() {
+    let app = App::seeded().await;
+    let funding = "funding { revenueSource { code name } amount source { key } }";
+    let query = format!(
+        r#"{{ department(code: "pingshan-gsdmb") {{ budget(year: 2023) {{
+        projects {{ key {funding} }}
+        projectFunding {{ revenueSource {{ code name }} amount source {{ key }} }}
+        basicFunding {{ revenueSource {{ code name }} amount source {{ key }} }}
+        lines(scheme: ECONOMIC, code: "301") {{ basicFunding {{ revenueSource {{ code name }} amount(unit: YUAN) source {{ key }} }} }} }} }} }}"#
+    );
+    let data = app.data(&query, json!({})).await;
+    let budget = &data["department"]["budget"];
+    let projects: BTreeMap<String, Value> = budget["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["key"].as_str().unwrap().to_owned(), p["funding"].clone()))
+        .collect();
+    let cyber = by_source(&projects["other-cyber-affairs"]);
+    assert_eq!(cyber["10102"], "7036");
+    assert_eq!(cyber["10104"], "0");
+    assert_eq!(cyber.len(), 13, "{cyber:?}");
+    assert_eq!(
+        by_source(&projects["government-investment"])["10104"],
+        "20064"
+    );
+    assert_eq!(
+        projects["other-cyber-affairs"][0]["source"]["key"],
+        "table-5"
+    );
+    let department = by_source(&budget["projectFunding"]);
+    assert_eq!(
+        (
+            department["101"].as_str(),
+            department["10102"].as_str(),
+            department["10104"].as_str()
+        ),
+        ("27895", "7831", "20064")
+    );
+    assert_eq!(by_source(&budget["basicFunding"])["101"], "1865");
+    assert_eq!(budget["basicFunding"][0]["source"]["key"], "table-4");
+    let salaries = by_source(&budget["lines"][0]["basicFunding"]);
+    assert_eq!(salaries["101"], "17040000");
+    assert_eq!(salaries["2"], "0");
+    // 2022 prints no 表5: no funding, not zeros.
+    let data = app
+        .data(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2022) { projectFunding { amount } projects { funding { amount } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let budget = &data["department"]["budget"];
+    assert_eq!(budget["projectFunding"], json!([]));
+    assert!(
+        budget["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["funding"] == json!([]))
+    );
+}

@@ -5,6 +5,7 @@ use super::classification::Scheme;
 use super::common::{Basis, Decimal, MoneyUnit, Source};
 use super::department::Department;
 use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure, figure_basis};
+use super::funding::{Funding, funding};
 use super::lines::{BudgetLine, select, trees};
 use super::projects::ProjectBudget;
 use super::reference::FiscalYear;
@@ -116,6 +117,15 @@ impl Budget {
         } else {
             Basis::DerivedFromComparison
         })
+    }
+    /// Basic expenditure (基本支出) by revenue source: the department's row of 表4.
+    async fn basic_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
+        funding(ctx, self.key(), 4, "").await
+    }
+    /// Project expenditure (项目支出) by revenue source: the department's row of 表5
+    /// (履职类项目拨款 7,831, 政府投资项目拨款 20,064, …).
+    async fn project_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
+        funding(ctx, self.key(), 5, "").await
     }
     /// Named figures from the text and tables, in a stable order.
     async fn headlines(

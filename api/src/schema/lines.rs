@@ -3,6 +3,7 @@
 
 use super::classification::{ClassificationNode, Scheme};
 use super::common::{Change, Decimal, MoneyUnit, Source, money, source};
+use super::funding::{Funding, funding};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object};
@@ -174,6 +175,15 @@ impl BudgetLine {
     /// The classification node.
     async fn node(&self) -> ClassificationNode {
         ClassificationNode(self.node.clone())
+    }
+    /// For an economic line: its basic expenditure by revenue source, as 表4 prints it
+    /// (工资福利支出: 一般公共预算拨款 1,704, …); empty for lines 表4 does not print.
+    async fn basic_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
+        if self.line.scheme != "ECONOMIC" {
+            return Ok(Vec::new());
+        }
+        let key = (self.line.department_id, self.line.year);
+        funding(ctx, key, 4, &self.node.code).await
     }
     /// The table this row is printed in.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {

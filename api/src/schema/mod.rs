@@ -7,6 +7,7 @@ pub mod classification;
 pub mod common;
 pub mod department;
 pub mod figures;
+pub mod funding;
 pub mod lines;
 pub mod projects;
 pub mod reference;

@@ -1,6 +1,7 @@
 //! Projects: stable across years, with each year's budget, sub-items and performance goals.
 
 use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, same_item, source};
+use super::funding::{Funding, funding};
 use super::relay::global_id;
 use crate::error::Result;
 use crate::loaders::*;
@@ -137,6 +138,11 @@ impl ProjectBudget {
     /// Where the amount is printed or stated.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
         source(ctx, self.0.source_id).await
+    }
+    /// The project's funding by revenue source, as 表5 prints it (履职类项目拨款 7,036, …), in
+    /// printed order; empty where the year prints no 表5 row for it (2022).
+    async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
+        funding(ctx, (self.0.department_id, self.0.year), 5, &self.1.key).await
     }
     /// Comparison with the same project in another year.
     async fn change(
