@@ -182,7 +182,10 @@ async fn every_printed_cell_is_served_as_the_independent_reading() {
 async fn tables_list_every_table_that_prints_the_year_and_basis_says_how_it_is_known() {
     let app = App::seeded().await;
     let query = r#"query($year: Int!) { department(code: "pingshan-gsdmb") { budget(year: $year) {
-        basis revenueTotal revenueTotalBasis expenditureTotalBasis tables { tableNumber isEmpty } table(number: 9) { rows { label cells { column value } } } } } }"#;
+        basis revenueTotal revenueTotalBasis expenditureTotalBasis tables { tableNumber isEmpty }
+        headlines(keys: ["revenue_total"]) { change(baseYear: 2022) { baseBasis } }
+        threePublicExpenses { change(baseYear: 2022) { baseBasis } }
+        projects { change(baseYear: 2022) { baseBasis } } table(number: 9) { rows { label cells { column value } } } } } }"#;
     let data = app.data(query, json!({ "year": 2023 })).await;
     let numbers: Vec<i64> = data["department"]["budget"]["tables"]
         .as_array()
@@ -199,6 +202,20 @@ async fn tables_list_every_table_that_prints_the_year_and_basis_says_how_it_is_k
             &budget["expenditureTotalBasis"]
         ],
         ["PRINTED", "PRINTED", "PRINTED"]
+    );
+    // A comparison says how its base is known: 2022 totals and projects are derived, 表9
+    // prints 2022's 三公.
+    assert_eq!(
+        budget["headlines"][0]["change"]["baseBasis"],
+        "DERIVED_FROM_COMPARISON"
+    );
+    assert_eq!(
+        budget["projects"][0]["change"]["baseBasis"],
+        "DERIVED_FROM_COMPARISON"
+    );
+    assert_eq!(
+        budget["threePublicExpenses"][0]["change"]["baseBasis"],
+        "PRINTED"
     );
     // 2022 is printed in 表9 only: its row, without the 2023 row or the change.
     let data = app.data(query, json!({ "year": 2022 })).await;

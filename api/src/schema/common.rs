@@ -148,6 +148,10 @@ pub struct Change {
     pub stated_percent: Option<Decimal>,
     /// The change amount as the disclosure states it (万元), when stated against `baseYear`.
     pub stated_difference: Option<Decimal>,
+    /// How `base` is known: `DERIVED_FROM_COMPARISON` where the base year's figure is only
+    /// known from the change the disclosure states (2022 totals, projects, 机关运行经费); null
+    /// when `base` is null.
+    pub base_basis: Option<Basis>,
 }
 
 impl Change {
@@ -178,7 +182,16 @@ impl Change {
             percent: percent.map(Decimal),
             stated_percent: stated.1.filter(|_| against_previous).map(decimal),
             stated_difference: stated.0.filter(|_| against_previous).map(decimal),
+            base_basis: base.map(|_| Basis::Printed),
         }
+    }
+
+    /// Sets how the base is known (the base row's `basis` column).
+    pub fn with_base_basis(mut self, basis: Option<&str>) -> Change {
+        if self.base.is_some() {
+            self.base_basis = basis.map(Basis::parse);
+        }
+        self
     }
 }
 

@@ -74,14 +74,15 @@ impl Figure {
             .load_one(Many::<HeadlinesOf>::new((self.0.department_id, base_year)))
             .await?
             .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis).and_then(|r| r.amount);
+        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis);
         Ok(Change::new(
             base_year,
             self.0.year,
-            base,
+            base.and_then(|r| r.amount),
             self.0.amount,
             (self.0.stated_change, self.0.stated_percent),
-        ))
+        )
+        .with_base_basis(base.map(|r| r.basis.as_str())))
     }
 }
 
@@ -137,14 +138,15 @@ impl ThreePublicExpense {
             )))
             .await?
             .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis).and_then(|r| r.amount);
+        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis);
         Ok(Change::new(
             base_year,
             self.0.year,
-            base,
+            base.and_then(|r| r.amount),
             self.0.amount,
             (self.0.stated_change, self.0.stated_percent),
-        ))
+        )
+        .with_base_basis(base.map(|r| r.basis.as_str())))
     }
 }
 

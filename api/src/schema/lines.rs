@@ -2,7 +2,7 @@
 //! classification node and assembled by the node hierarchy.
 
 use super::classification::{ClassificationNode, Scheme};
-use super::common::{Change, Decimal, MoneyUnit, Source, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, source};
 use super::funding::{Funding, funding};
 use crate::error::Result;
 use crate::loaders::*;
@@ -175,6 +175,10 @@ impl BudgetLine {
     /// The classification node.
     async fn node(&self) -> ClassificationNode {
         ClassificationNode(self.node.clone())
+    }
+    /// How the amounts are known: budget lines are printed table rows (`PRINTED`).
+    async fn basis(&self) -> Basis {
+        Basis::Printed
     }
     /// For an economic line: its basic expenditure by revenue source, as 表4 prints it
     /// (工资福利支出: 一般公共预算拨款 1,704, …); empty for lines 表4 does not print.

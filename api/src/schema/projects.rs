@@ -155,15 +155,15 @@ impl ProjectBudget {
             .load_one(Many::<ProjectsOf>::new((self.0.department_id, base_year)))
             .await?
             .unwrap_or_default();
-        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| &r.basis)
-            .and_then(|r| r.amount);
+        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| &r.basis);
         Ok(Change::new(
             base_year,
             self.0.year,
-            base,
+            base.and_then(|r| r.amount),
             self.0.amount,
             (self.0.stated_change, self.0.stated_percent),
-        ))
+        )
+        .with_base_basis(base.map(|r| r.basis.as_str())))
     }
 }
 
