@@ -183,8 +183,67 @@ async fn table_12_tasks_and_indicators_in_printed_order() {
         ),
         (Some("GTE"), Some(Decimal::from(3850)), Some("个"))
     );
-    let prose = rows.iter().find(|i| i.name == "群众知晓度").unwrap();
+    // A change target: its first condition is the value to reach (the baseline is served
+    // beside it, see `indicator_targets_are_conditions`).
+    let change = rows.iter().find(|i| i.name == "群众知晓度").unwrap();
+    assert_eq!(
+        (change.comparator.as_deref(), change.value.map(from_units)),
+        (Some("GTE"), Some(Decimal::from(25)))
+    );
+    let prose = rows
+        .iter()
+        .find(|i| i.target == "控制在预算范围内")
+        .unwrap();
     assert_eq!((prose.comparator.as_deref(), prose.value), (None, None));
+}
+
+#[tokio::test]
+async fn indicator_targets_are_conditions() {
+    let app = App::seeded().await;
+    let data = app
+        .data(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) { performanceIndicators {
+                target comparator value valueUnit conditions { subject comparator value unit } baseline { value unit } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let rows = data["department"]["budget"]["performanceIndicators"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rows.len(), 52);
+    let find = |target: &str| rows.iter().find(|r| r["target"] == target).unwrap();
+    assert_eq!(
+        find("市民在已覆盖公共 WiFi 的区域内使用 WLAN 网络，单用户下行速率≥20M，上行速率≥10M")["conditions"],
+        json!([
+            {"subject": "单用户下行速率", "comparator": "GTE", "value": "20", "unit": "M"},
+            {"subject": "上行速率", "comparator": "GTE", "value": "10", "unit": "M"}
+        ])
+    );
+    let change = find("由 17.5%提升到 25%");
+    assert_eq!(change["baseline"], json!({"value": "17.5", "unit": "%"}));
+    assert_eq!(
+        change["conditions"],
+        json!([{"subject": null, "comparator": "GTE", "value": "25", "unit": "%"}])
+    );
+    assert_eq!(
+        find("民生诉求事件总办结率 99%以上")["conditions"][0]["comparator"],
+        "GTE"
+    );
+    // The first condition is what comparator/value/valueUnit serve, for every indicator.
+    for row in rows {
+        let first = &row["conditions"][0];
+        assert_eq!(
+            [&row["comparator"], &row["value"], &row["valueUnit"]],
+            [&first["comparator"], &first["value"], &first["unit"]],
+            "{}",
+            row["target"]
+        );
+    }
+    let with_conditions = rows
+        .iter()
+        .filter(|r| !r["conditions"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(with_conditions, 41);
 }
 
 const FIGURES: &str = r#"query($year: Int!) { department(code: "pingshan-gsdmb") { budget(year: $year) {

@@ -4,7 +4,7 @@ use super::common::{Change, Decimal, MoneyUnit, Source, decimal, money, source};
 use super::projects::Project;
 use crate::error::Result;
 use crate::loaders::*;
-use async_graphql::{Context, Enum, Object};
+use async_graphql::{Context, Enum, Object, SimpleObject};
 use entity::{consistency_check, goal, indicator, note, performance_task};
 
 /// How a parsed target compares.
@@ -12,14 +12,51 @@ use entity::{consistency_check, goal, indicator, note, performance_task};
 pub enum Comparator {
     /// Exactly (`6幅`, `100%`).
     Eq,
-    /// At least (`≥3850 个`, `不少于 50 平方公里`).
+    /// At least (`≥3850 个`, `不少于 50 平方公里`, `99%以上`, the value a rise reaches:
+    /// `提升到 25%`).
     Gte,
-    /// At most (`≤2%`, `4小时内`).
+    /// At most (`≤2%`, `4小时内`, `以下`, the value a fall reaches).
     Lte,
     /// More than.
     Gt,
     /// Less than (`＜0.4%`).
     Lt,
+}
+
+impl Comparator {
+    fn of(parsed: seed::indicator::Comparator) -> Comparator {
+        use seed::indicator::Comparator as C;
+        match parsed {
+            C::Eq => Comparator::Eq,
+            C::Gte => Comparator::Gte,
+            C::Lte => Comparator::Lte,
+            C::Gt => Comparator::Gt,
+            C::Lt => Comparator::Lt,
+        }
+    }
+}
+
+/// One condition a target states: `subject comparator value unit` (`下行速率 ≥ 20 M`).
+#[derive(SimpleObject)]
+pub struct TargetCondition {
+    /// What is measured, where the target names it (`单用户下行速率`, `材料关联率`); null
+    /// where the indicator itself is the subject.
+    pub subject: Option<String>,
+    /// How the value compares (`99%以上` is `GTE`, `4小时内` `LTE`, no word `EQ`).
+    pub comparator: Comparator,
+    /// The number.
+    pub value: Decimal,
+    /// Its unit as printed (`%`, `个`, `平方公里`, `次/天`), where printed.
+    pub unit: Option<String>,
+}
+
+/// A number with its unit.
+#[derive(SimpleObject)]
+pub struct TargetQuantity {
+    /// The number.
+    pub value: Decimal,
+    /// Its unit as printed, where printed.
+    pub unit: Option<String>,
 }
 
 /// A performance indicator of 表12 (部门整体支出绩效目标表).
@@ -48,7 +85,7 @@ impl Indicator {
     async fn target(&self) -> &str {
         &self.0.target
     }
-    /// Parsed comparator of the target; null where the target is not a single comparison.
+    /// Parsed comparator of the target's first condition; null where it states no number.
     async fn comparator(&self) -> Option<Comparator> {
         Some(match self.0.comparator.as_deref()? {
             "GTE" => Comparator::Gte,
@@ -58,13 +95,38 @@ impl Indicator {
             _ => Comparator::Eq,
         })
     }
-    /// Parsed numeric value of the target.
+    /// Parsed numeric value of the target's first condition.
     async fn value(&self) -> Option<Decimal> {
         self.0.value.map(decimal)
     }
-    /// Parsed unit of the target (`个`, `%`, `平方公里`).
+    /// Parsed unit of the target's first condition (`个`, `%`, `平方公里`).
     async fn value_unit(&self) -> Option<&str> {
         self.0.value_unit.as_deref()
+    }
+    /// Every condition the target states, in printed order (`comparator`, `value` and
+    /// `valueUnit` are the first); empty where the target states no number (`不扣分`). A
+    /// change target (`由 17.5%提升到 25%`) is its `baseline` and the value to reach
+    /// (`GTE 25 %`; `LTE` for a fall).
+    async fn conditions(&self) -> Vec<TargetCondition> {
+        seed::indicator::parse_all(&self.0.target)
+            .conditions
+            .into_iter()
+            .map(|c| TargetCondition {
+                subject: c.subject,
+                comparator: Comparator::of(c.comparator),
+                value: Decimal(c.value),
+                unit: c.unit,
+            })
+            .collect()
+    }
+    /// The starting value of a change target (`由 17.5%提升到 25%`: 17.5 %); null otherwise.
+    async fn baseline(&self) -> Option<TargetQuantity> {
+        seed::indicator::parse_all(&self.0.target)
+            .baseline
+            .map(|b| TargetQuantity {
+                value: Decimal(b.value),
+                unit: b.unit,
+            })
     }
     /// Where it is printed.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
