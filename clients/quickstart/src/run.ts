@@ -22,6 +22,7 @@ import {
   FunctionalTreeDocument,
   HistoryDocument,
   NodeDocument,
+  PrintedTableDocument,
   RevenueDocument,
   YearOverYearDocument,
 } from './gql/graphql.js';
@@ -186,6 +187,10 @@ async function main(): Promise<void> {
   assert.ok('code' in node.node && node.node.code === first.code, 'Node: not the Catalogue department');
 
   await run('Accountability', AccountabilityDocument, {});
+
+  // The variables of examples/PrintedTable.variables.json.
+  const printed = await run('PrintedTable', PrintedTableDocument, { number: 5 });
+  assert.equal(printed.department?.budget?.table?.tableNumber, 5, 'PrintedTable: table 5');
 }
 
 try {
