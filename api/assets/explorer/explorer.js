@@ -3,10 +3,11 @@
 // (POST to `graphql`, relative to the page, so a path prefix carries over), and every view shows
 // its query with a link that opens it in the playground.
 //
-// State lives in the query string (?dept=…&year=…&view=…&node=…&status=…&lang=…), so every view
-// is a link and back/forward work. Amounts are shown exactly as the API sends them (Decimal
-// strings, with thousands separators added); the page's only arithmetic is the shares it
-// displays, labelled as shares. null is "not stated" (未列明), never 0.
+// State lives in the query string (?dept=…&year=…&view=…&node=…&status=…&level=…&cofog=…&lang=…),
+// so every view is a link and back/forward work. Amounts are shown exactly as the API sends them
+// (Decimal strings, with thousands separators added); the page's only arithmetic is the shares it
+// displays, labelled as shares, and, in the whole-government view, sums of Decimal strings done
+// exactly (BigInt, never floats). null is "not stated" (未列明 / —), never 0.
 (function () {
   'use strict';
 
@@ -94,12 +95,62 @@ ${TOTALS}`;
 
 ${TOTALS}`;
 
+  // Whole government: sums across every department (`aggregate`, as in
+  // examples/SpendingByFunction.graphql, TopDepartments.graphql and Cofog.graphql). Cells come in
+  // pages of 100, followed to the end ($after); the ranking asks for the top 10 only.
+  const GOV_FUNCTIONS = `query ExplorerGovernmentFunctions($level: Int!, $after: String) {
+  aggregate(scheme: FUNCTIONAL, level: $level, groupBy: [YEAR, NODE]) {
+    unit
+    total { amount count }
+    cells(first: 100, after: $after) {
+      totalCount
+      nodes { year node { code name nameEn parent { code name nameEn } } amount count }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+  const GOV_RANKING = `query ExplorerGovernmentRanking($year: Int!, $baseYear: Int!, $code: String!) {
+  aggregate(scheme: FUNCTIONAL, level: 1, groupBy: [DEPARTMENT], filter: { years: [$year], codes: [$code] }) {
+    unit
+    total { amount count }
+    cells(first: 10) {
+      totalCount
+      nodes {
+        department { code name nameEn }
+        amount share count
+        change(baseYear: $baseYear) { base difference percent }
+      }
+    }
+  }
+}`;
+
+  const GOV_COFOG = `query ExplorerGovernmentCofog($year: Int!, $cofogLevel: Int!, $after: String) {
+  aggregate(scheme: FUNCTIONAL, cofogLevel: $cofogLevel, groupBy: [YEAR, COFOG, COFOG_RULE], filter: { years: [$year] }) {
+    unit
+    total { amount count }
+    cells(first: 100, after: $after) {
+      totalCount
+      nodes { year cofog { code name nameEn } cofogRule amount share count }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
   const VIEWS = ['functional', 'economic', 'revenue', 'yoy', 'checks', 'government'];
   const SCHEMES = { functional: 'FUNCTIONAL', economic: 'ECONOMIC', revenue: 'REVENUE' };
   const STATUSES = ['ROUNDING', 'MISMATCH', 'OK'];
+  const COFOG_RULES = ['CLASS', 'SUBCLASS', 'UNIT_FUNCTION', 'UNMAPPED'];
 
-  // The request a view sends; null for a view with no query.
+  // The request a view sends (the first pages of the whole-government view's two independent
+  // queries: its ranking waits for the functions).
   function viewRequest(s) {
+    if (s.view === 'government') {
+      return [
+        { query: GOV_FUNCTIONS, variables: { level: s.level, after: null } },
+        { query: GOV_COFOG, variables: { year: s.year, cofogLevel: s.cofog, after: null } },
+      ];
+    }
     const base = { dept: s.dept, year: s.year };
     if (SCHEMES[s.view]) return { query: TREE, variables: { ...base, scheme: SCHEMES[s.view] } };
     if (s.view === 'yoy') return { query: YEAR_OVER_YEAR, variables: { ...base, baseYear: s.year - 1 } };
@@ -150,6 +201,24 @@ ${TOTALS}`;
     return m ? m[1] : null;
   }
 
+  // Every cell of an aggregate, following pages of 100 (`$after`) when the query asks for
+  // `pageInfo`. The first page's request is what the view shows as its query.
+  async function loadAggregate(query, variables) {
+    const cells = [];
+    let after = null;
+    let first = null;
+    do {
+      const data = await gql(query, { ...variables, after });
+      const aggregate = data.aggregate;
+      if (!first) first = aggregate;
+      cells.push(...aggregate.cells.nodes);
+      const page = aggregate.cells.pageInfo; // not asked for by the ranking (its top 10 only)
+      after = page && page.hasNextPage ? page.endCursor : null;
+    } while (after);
+    return { unit: first.unit, total: first.total, totalCount: first.cells.totalCount, cells,
+      request: { query, variables: { ...variables, after: null } } };
+  }
+
   // Every department, following pages.
   async function loadCatalogue() {
     const departments = [];
@@ -181,7 +250,7 @@ ${TOTALS}`;
       otherLanguageTitle: 'Switch to English',
       views: {
         functional: '支出功能分类', economic: '支出经济分类', revenue: '收入来源',
-        yoy: '年度对比', checks: '一致性校验', government: '全区汇总（待开发）',
+        yoy: '年度对比', checks: '一致性校验', government: '全区汇总',
       },
       viewsLabel: '视图',
       summaryTitle: (year, unit) => `${year} 年预算总览（单位：${unit}）`,
@@ -222,14 +291,50 @@ ${TOTALS}`;
       tablesTitle: '公开文本中的表格',
       tableEmpty: '本表本年无发生额',
       checkNamesNote: '校验说明只有中文。',
-      governmentTitle: '全区汇总',
-      governmentText: '全区（跨部门）汇总视图尚未提供：API 还没有汇总查询。API 提供后，本视图将在此显示。',
+      govIntro: '全部部门的预算合计（API 的 aggregate 查询）。下级单位的预算已并入上级部门的，只计一次。“—”表示未列明（不是 0）。',
+      units: { WAN_YUAN: '万元', YUAN: '元' },
+      govTotal: (amount, unit, count) => `合计 ${amount} ${unit}，覆盖 ${count} 个部门年度（一个部门一年的预算为一个部门年度）。`,
+      govFunctionsTitle: '历年支出（按功能分类）',
+      govLevel: '分类级次',
+      govLevels: { 1: '类', 2: '款' },
+      govFunctionsChart: (level) => `堆叠柱状图：各年度支出按功能分类（${level}）的构成。数字见下表。`,
+      govFunctionsCaption: (level) => `各年度支出按功能分类（${level}）及占当年合计的比重`,
+      govYearTotal: '当年合计',
+      share: '占比',
+      govRankingTitle: '部门排名',
+      govRankingClass: '功能分类（类）',
+      govRankingIntro: (year, base) => `${year} 年该类支出最多的 10 个部门；“占比”为占全部部门该类支出的比重，增减与 ${base} 年比较。部门名称链接到该部门自己的视图。`,
+      govRankingTotal: (amount, unit, count, departments) => `该类合计 ${amount} ${unit}，${departments} 个部门，覆盖 ${count} 个部门年度。`,
+      govRankingChart: (name) => `条形图：“${name}”支出最多的部门。数字见下表。`,
+      govRankingCaption: (name, year) => `${year} 年“${name}”支出最多的部门`,
+      rank: '名次',
+      govNoClass: '该年度没有功能分类数据。',
+      govCofogTitle: '按联合国政府职能分类（COFOG）',
+      govCofogLevel: 'COFOG 级次',
+      govCofogLevels: { 1: '大类（division）', 2: '中类（group）' },
+      govCofogIntro: (year) => `${year} 年全部部门的支出，按 COFOG（1999）职能归类。每个职能下列出把金额归入该职能的规则。`,
+      govCofogChart: (year) => `饼图：${year} 年支出按 COFOG 职能的构成。数字见下表。`,
+      govCofogCaption: (year) => `${year} 年支出按 COFOG 职能`,
+      cofogFunction: 'COFOG 职能',
+      cofogRule: '归类规则',
+      unmapped: '未归类',
+      rules: {
+        CLASS: '按类', SUBCLASS: '按款或项', UNIT_FUNCTION: '按单位职能', UNMAPPED: '未归类',
+      },
+      ruleText: {
+        CLASS: '按“类”整体归入一个职能。',
+        SUBCLASS: '按“款”或“项”单独归入，与其所属的类不同（例如网信事务、基础研究）。',
+        UNIT_FUNCTION: '本单位人员的费用（养老保险缴费、职工医疗保险、住房公积金和住房补贴、干部培训）归入付款单位自身的职能，即该单位当年最大的其他“款”所属的职能。',
+        UNMAPPED: '对照表没有覆盖的编码：没有 COFOG 职能。',
+      },
+      cofogNote: '功能分类与 COFOG 的对照表由本项目编制（见代码库 seed/data/cofog/README.md），不是官方对照，其中有若干判断：20137 网信事务归入 04.6 通信（因而首个数据集整体归入 04 经济事务）；201 一般公共服务按款拆分（党政机关归 01.1，发展改革、统计、档案归 01.3，商贸、市场监管归 04.1，民主党派和群众团体归 08.4）；本单位人员的社保、医保、住房和培训费用按付款单位的职能归类；未覆盖的编码不强行归类。',
       showQuery: '显示本视图的 GraphQL 查询',
       queryIntro: '本视图发送的查询（POST 至 graphql）：',
       variables: '变量：',
       openPlayground: '在 GraphQL Playground 中打开',
       catalogueQuery: '部门列表的查询：',
       noQuery: '本视图不发送查询。',
+      queriesIntro: (n) => `本视图发送的 ${n} 个查询（POST 至 graphql；有下一页时以 after 继续）：`,
       footer: '数据：开放预算数据 API（GraphQL）。图表：Apache ECharts（Apache-2.0 许可证）。',
       api: 'GraphQL Playground',
       licence: 'ECharts 许可证',
@@ -247,7 +352,7 @@ ${TOTALS}`;
       otherLanguageTitle: '切换到中文',
       views: {
         functional: 'Functional classification', economic: 'Economic classification', revenue: 'Revenue sources',
-        yoy: 'Year over year', checks: 'Consistency checks', government: 'Whole government (to come)',
+        yoy: 'Year over year', checks: 'Consistency checks', government: 'Whole government',
       },
       viewsLabel: 'Views',
       summaryTitle: (year, unit) => `${year} budget at a glance (amounts in ${unit}, i.e. CNY 10,000)`,
@@ -287,14 +392,50 @@ ${TOTALS}`;
       tablesTitle: 'Tables of the disclosure',
       tableEmpty: 'printed empty (no figures this year)',
       checkNamesNote: 'Check descriptions are in Chinese only.',
-      governmentTitle: 'Whole government',
-      governmentText: 'The whole-government (all departments) view is not available yet: the API has no aggregates query. This view will appear here once it has.',
+      govIntro: 'The budgets of all departments added up (the API\'s aggregate query; amounts in 万元, i.e. CNY 10,000). A unit whose budget its parent department\'s budget already includes is counted once. "—" means not stated (not 0).',
+      units: { WAN_YUAN: '万元', YUAN: 'yuan' },
+      govTotal: (amount, unit, count) => `Total ${amount} ${unit}, over ${count} department-${count === 1 ? 'year' : 'years'} (one department's budget for one year).`,
+      govFunctionsTitle: 'Spending by function over the years',
+      govLevel: 'Level',
+      govLevels: { 1: 'class (类)', 2: 'section (款)' },
+      govFunctionsChart: (level) => `Stacked bar chart: each year's expenditure by function, by ${level}. The figures are in the table below.`,
+      govFunctionsCaption: (level) => `Expenditure by function, by ${level}, each year, and its share of the year's total`,
+      govYearTotal: 'Year total',
+      share: 'Share',
+      govRankingTitle: 'Department ranking',
+      govRankingClass: 'Function (class, 类)',
+      govRankingIntro: (year, base) => `The 10 departments spending most on this function in ${year}; "share" is the share of all departments' spending on it, the difference is against ${base}. Department names link to the department's own view.`,
+      govRankingTotal: (amount, unit, count, departments) => `This function in total: ${amount} ${unit}, ${departments} ${departments === 1 ? 'department' : 'departments'}, over ${count} department-${count === 1 ? 'year' : 'years'}.`,
+      govRankingChart: (name) => `Bar chart: the departments spending most on ${name}. The figures are in the table below.`,
+      govRankingCaption: (name, year) => `Departments spending most on ${name}, ${year}`,
+      rank: 'Rank',
+      govNoClass: 'There are no functional figures for this year.',
+      govCofogTitle: 'By UN function of government (COFOG)',
+      govCofogLevel: 'COFOG level',
+      govCofogLevels: { 1: 'division', 2: 'group' },
+      govCofogIntro: (year) => `All departments' expenditure in ${year}, placed in the functions of COFOG (1999). Under each function, the rules that placed amounts in it.`,
+      govCofogChart: (year) => `Pie chart: ${year} expenditure by COFOG function. The figures are in the table below.`,
+      govCofogCaption: (year) => `Expenditure by COFOG function, ${year}`,
+      cofogFunction: 'COFOG function',
+      cofogRule: 'Rule',
+      unmapped: 'Not mapped',
+      rules: {
+        CLASS: 'by class', SUBCLASS: 'by section or item', UNIT_FUNCTION: 'by the unit\'s function', UNMAPPED: 'not mapped',
+      },
+      ruleText: {
+        CLASS: 'The class (类) maps to one function as a whole.',
+        SUBCLASS: 'A section (款) or item (项) mapped apart from its class (e.g. internet affairs, basic research).',
+        UNIT_FUNCTION: 'Costs of the paying unit\'s own staff (pension contributions, staff medical insurance, housing provident fund and subsidies, staff training) go to the unit\'s own function: that of its largest other section that year.',
+        UNMAPPED: 'No crosswalk row covers the code: the amount has no COFOG function.',
+      },
+      cofogNote: 'The crosswalk from the Chinese functional classification to COFOG is this project\'s own (see seed/data/cofog/README.md in the repository), not an official one, and it makes judgement calls: 20137 internet affairs (网信事务) → 04.6 Communication (which puts the whole first dataset in 04 Economic affairs); class 201 general public services is split by section (Party and government organs 01.1; planning, statistics, archives 01.3; commerce and market regulation 04.1; democratic parties and mass organisations 08.4); staff pension, medical, housing and training costs follow the paying unit\'s function; codes it does not cover are left unmapped rather than guessed.',
       showQuery: 'Show the GraphQL query of this view',
       queryIntro: 'The query this view sends (POST to graphql):',
       variables: 'Variables:',
       openPlayground: 'Open in the GraphQL playground',
       catalogueQuery: 'The department list query:',
       noQuery: 'This view sends no query.',
+      queriesIntro: (n) => `The ${n} queries this view sends (POST to graphql; further pages with after):`,
       footer: 'Data: the open budget data API (GraphQL). Charts: Apache ECharts (Apache License 2.0).',
       api: 'GraphQL playground',
       licence: 'ECharts licence',
@@ -319,15 +460,19 @@ ${TOTALS}`;
       view: VIEWS.includes(p.get('view')) ? p.get('view') : 'functional',
       node: p.get('node') || '',
       status: STATUSES.includes(status) ? status : '',
+      level: p.get('level') === '2' ? 2 : 1, // whole government: 类 or 款
+      cofog: p.get('cofog') === '2' ? 2 : 1, // whole government: COFOG division or group
       lang: p.get('lang') === 'en' ? 'en' : 'zh',
     };
   }
 
   // The link of a state: the current one with `changes`. Changing the department, year or view
-  // leaves the drill-down and the filter.
+  // leaves the drill-down and the filter. `level` and `cofog` are only written for the
+  // whole-government view (which uses `node` for the function it ranks departments in).
   function linkTo(changes) {
     const s = { ...state, ...changes };
-    if ('dept' in changes || 'year' in changes || 'view' in changes) {
+    // (The whole-government view keeps its `node` across departments and years.)
+    if ('view' in changes || (('dept' in changes || 'year' in changes) && s.view !== 'government')) {
       if (!('node' in changes)) s.node = '';
       if (!('status' in changes)) s.status = '';
     }
@@ -337,6 +482,8 @@ ${TOTALS}`;
     p.set('view', s.view);
     if (s.node) p.set('node', s.node);
     if (s.status) p.set('status', s.status);
+    if (s.view === 'government' && s.level === 2) p.set('level', '2');
+    if (s.view === 'government' && s.cofog === 2) p.set('cofog', '2');
     p.set('lang', s.lang);
     return `?${p}`;
   }
@@ -446,7 +593,7 @@ ${TOTALS}`;
 
     // Both requests at once when the URL names the department and year.
     let request = state.dept && state.year ? viewRequest(state) : null;
-    if (request) gql(request.query, request.variables).catch(() => {});
+    for (const r of [request || []].flat()) gql(r.query, r.variables).catch(() => {});
     try {
       if (!catalogue) catalogue = await loadCatalogue();
     } catch (e) {
@@ -465,13 +612,9 @@ ${TOTALS}`;
     renderedKey = key;
     renderControls(null);
     renderTabs();
+    if (state.view === 'government') return renderGovernment(token);
     request = viewRequest(state);
     const main = $('main');
-    if (!request) {
-      $('summary').replaceChildren();
-      main.replaceChildren(governmentView(), queryBox(null));
-      return ready(token);
-    }
     main.setAttribute('aria-busy', 'true');
     let data;
     try {
@@ -495,6 +638,7 @@ ${TOTALS}`;
     if (SCHEMES[state.view]) view = treeView(dept.budget);
     else if (state.view === 'yoy') view = yearOverYearView(dept.budget);
     else view = checksView(dept.budget);
+    disposeGovCharts();
     main.replaceChildren(view, queryBox(request));
     markOnce('explorer-content');
     if (SCHEMES[state.view] && tree) {
@@ -521,6 +665,7 @@ ${TOTALS}`;
     if (token !== renderCount) return;
     renderedKey = '';
     console.warn('explorer:', e);
+    disposeGovCharts();
     $('main').removeAttribute('aria-busy');
     $('main').replaceChildren(h('p', { class: 'status error', role: 'alert' }, T.error, e.message));
     document.documentElement.dataset.state = 'error';
@@ -566,7 +711,7 @@ ${TOTALS}`;
   function renderTabs() {
     $('views').setAttribute('aria-label', T.viewsLabel);
     $('views').replaceChildren(h('ul', null, VIEWS.map((v) => h('li', null,
-      stateLink({ view: v }, { 'aria-current': v === state.view ? 'page' : null, 'data-view': v, class: v === 'government' ? 'todo' : null }, T.views[v])))));
+      stateLink({ view: v }, { 'aria-current': v === state.view ? 'page' : null, 'data-view': v }, T.views[v])))));
   }
 
   function totalsByKey(budget) {
@@ -605,9 +750,10 @@ ${TOTALS}`;
       h('dl', null, Object.keys(T.totals).map(item)), bar);
   }
 
-  // "Show the GraphQL query": the view's query and variables, and a link to the playground
+  // "Show the GraphQL query": the view's query (or queries) and variables, and a link to the playground
   // (GraphiQL at `graphql`, which opens a tab from #query=…&variables=…).
   function queryBox(request) {
+    const requests = request == null ? [] : [request].flat();
     const block = (req) => {
       const variables = JSON.stringify(req.variables, null, 2);
       const link = `graphql#${new URLSearchParams({ query: req.query, variables })}`;
@@ -620,21 +766,332 @@ ${TOTALS}`;
     };
     const box = h('details', { class: 'query', id: 'query', open: queryOpen },
       h('summary', null, T.showQuery),
-      request ? [h('p', null, T.queryIntro), block(request)] : h('p', null, T.noQuery),
+      requests.length === 1 ? [h('p', null, T.queryIntro), block(requests[0])]
+        : requests.length ? [h('p', null, T.queriesIntro(requests.length)), requests.map(block)]
+          : h('p', null, T.noQuery),
       h('p', null, T.catalogueQuery),
       block({ query: CATALOGUE, variables: { after: null } }));
     box.addEventListener('toggle', () => { queryOpen = box.open; });
     return box;
   }
 
-  // ── Whole-government view: a placeholder ──────────────────────────────────────────────────
-  // TODO(aggregates API): the API has no aggregates across departments yet. When it has, this
-  // view gets its query (viewRequest) and renders like the classification views. Until then it
-  // shows no figures at all.
-  function governmentView() {
-    return h('section', { class: 'view government', 'data-view': 'government' },
-      h('h2', null, T.governmentTitle),
-      h('p', { class: 'status' }, T.governmentText));
+  // ── Whole government ──────────────────────────────────────────────────────────────────────
+  // Three sections over `aggregate`: spending by function over the years (stacked bars), the
+  // departments spending most on one 类 in the year (bars), and the year by COFOG function (pie).
+  // Each chart has a table with the same figures next to it. Amounts are the API's Decimal
+  // strings; the only sums made here (a year's total over its functions, a COFOG function's total
+  // over its rules) are exact (decimalSum), and shares are display arithmetic (share).
+
+  let govCharts = []; // [{ chart, observer }] of the rendered whole-government view
+
+  function disposeGovCharts() {
+    for (const c of govCharts) {
+      c.observer.disconnect();
+      c.chart.dispose();
+    }
+    govCharts = [];
+  }
+
+  // Exact sum of Decimal strings (BigInt on the digits, the largest scale kept); null when every
+  // term is null: nothing stated is not 0.
+  function decimalSum(values) {
+    const terms = values.filter((v) => v != null).map((v) => {
+      const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(v);
+      if (!m) throw new Error(`not a decimal: ${v}`);
+      return { sign: m[1], digits: m[2] + (m[3] || ''), scale: (m[3] || '').length };
+    });
+    if (!terms.length) return null;
+    const scale = Math.max(...terms.map((t) => t.scale));
+    let sum = 0n;
+    for (const t of terms) {
+      const n = BigInt(t.digits + '0'.repeat(scale - t.scale));
+      sum += t.sign ? -n : n;
+    }
+    const negative = sum < 0n;
+    const digits = (negative ? -sum : sum).toString().padStart(scale + 1, '0');
+    const int = digits.slice(0, digits.length - scale);
+    return (negative ? '-' : '') + int + (scale ? `.${digits.slice(digits.length - scale)}` : '');
+  }
+
+  // The API's `share` (a fraction, "0.980276") as a percentage with 2 places ("98.03%"), rounded
+  // half up on the digits; '—' for null.
+  function fractionPercent(fraction) {
+    const m = fraction == null ? null : /^(-?)(\d+)(?:\.(\d+))?$/.exec(fraction);
+    if (!m) return '—';
+    const scale = (m[3] || '').length;
+    const n = BigInt(m[2] + (m[3] || '')) * 10000n; // hundredths of a percent, times 10^scale
+    const d = 10n ** BigInt(scale);
+    const q = (2n * n + d) / (2n * d);
+    return `${m[1] && q ? '-' : ''}${q / 100n}.${String(q % 100n).padStart(2, '0')}%`;
+  }
+
+  // An amount with "—" for null (not stated), never 0.
+  const dash = (decimal) => (decimal == null ? h('span', { class: 'null', title: T.notStated }, '—') : fmt(decimal));
+  const unitName = (unit) => T.units[unit] || unit;
+  const withUnit = (label, unit) => (state.lang === 'en' ? `${label} (${unitName(unit)})` : `${label}（${unitName(unit)}）`);
+
+  // Pills that switch a setting of the view through the URL.
+  function choice(label, key, options) {
+    return h('ul', { class: 'filters', 'aria-label': label }, Object.entries(options).map(([value, text]) =>
+      h('li', null, stateLink({ [key]: Number(value) }, {
+        'aria-current': state[key] === Number(value) ? 'true' : null, 'data-choice': `${key}-${value}`,
+      }, text))));
+  }
+
+  async function renderGovernment(token) {
+    const main = $('main');
+    $('summary').replaceChildren();
+    document.title = `${T.views.government} · ${T.appName}`;
+    main.setAttribute('aria-busy', 'true');
+    let functions;
+    let cofog;
+    let ranking = null;
+    let code = state.node;
+    try {
+      [functions, cofog] = await Promise.all([
+        loadAggregate(GOV_FUNCTIONS, { level: state.level }),
+        loadAggregate(GOV_COFOG, { year: state.year, cofogLevel: state.cofog }),
+      ]);
+      if (token !== renderCount) return;
+      // Default function to rank by: the largest 类 of the year (cells come largest first).
+      if (!code) {
+        const top = functions.cells.find((c) => c.year === state.year) || functions.cells[0];
+        code = top ? classOf(top.node).code : '';
+      }
+      if (code) ranking = await loadAggregate(GOV_RANKING, { year: state.year, baseYear: state.year - 1, code });
+    } catch (e) {
+      return renderError(e, token);
+    }
+    if (token !== renderCount) return;
+    main.removeAttribute('aria-busy');
+    const charts = [];
+    const section = h('section', { class: 'view government', 'data-view': 'government' },
+      h('h2', null, T.views.government), h('p', null, T.govIntro),
+      functionsSection(functions, charts),
+      rankingSection(functions, ranking, code, charts),
+      cofogSection(cofog, charts));
+    disposeGovCharts();
+    main.replaceChildren(section, queryBox([functions.request, ranking && ranking.request, cofog.request].filter(Boolean)));
+    markOnce('explorer-content');
+    await documentReady; // ECharts is loaded
+    if (token !== renderCount) return;
+    drawGovCharts(charts);
+    return ready(token);
+  }
+
+  // The 类 of a node: itself at level 1, its parent at level 2.
+  const classOf = (node) => node.parent || node;
+
+  function totalLine(aggregate) {
+    return h('p', { class: 'total' }, T.govTotal(aggregate.total.amount == null ? '—' : fmt(aggregate.total.amount),
+      unitName(aggregate.unit), aggregate.total.count));
+  }
+
+  function chartBoxFor(id, label) {
+    return h('div', { class: 'chart gov-chart', id, role: 'img', 'aria-label': label });
+  }
+
+  const palette = ['#3558c4', '#2e7d32', '#8e3b9c', '#b3541e', '#00707a', '#7a6300', '#b0245b', '#4a5a6a'];
+
+  // 1. Spending by function over the years: x = year, one stacked series per node.
+  function functionsSection(agg, charts) {
+    const level = T.govLevels[state.level];
+    const years = [...new Set(agg.cells.map((c) => c.year))].sort((a, b) => a - b);
+    const nodes = new Map(); // code → { node, byYear: Map(year → cell) }, largest of the latest year first
+    const latest = years[years.length - 1];
+    const ordered = [...agg.cells].sort((a, b) => (b.year === latest) - (a.year === latest));
+    for (const c of ordered) {
+      if (!nodes.has(c.node.code)) nodes.set(c.node.code, { node: c.node, byYear: new Map() });
+      nodes.get(c.node.code).byYear.set(c.year, c);
+    }
+    const yearTotal = new Map(years.map((y) => [y, decimalSum(agg.cells.filter((c) => c.year === y).map((c) => c.amount))]));
+    const section = h('section', { class: 'gov-functions', 'aria-labelledby': 'gov-functions-title' },
+      h('h3', { id: 'gov-functions-title' }, T.govFunctionsTitle),
+      choice(T.govLevel, 'level', T.govLevels),
+      totalLine(agg));
+    if (!agg.cells.length) return add(section, h('p', { class: 'status' }, T.noRows));
+    const box = chartBoxFor('gov-functions-chart', T.govFunctionsChart(level));
+    const series = [...nodes.values()].map(({ node, byYear }) => ({
+      type: 'bar', stack: 'total', name: `${node.code} ${nameOf(node)}`,
+      emphasis: { focus: 'series' },
+      data: years.map((y) => {
+        const c = byYear.get(y);
+        return { value: c && c.amount != null ? Number(c.amount) : null, amount: c ? c.amount : null }; // height only
+      }),
+    }));
+    charts.push({
+      box,
+      option: {
+        legend: { type: 'scroll', bottom: 0 },
+        grid: { left: 8, right: 16, top: 16, bottom: 48, containLabel: true },
+        tooltip: {
+          trigger: 'item', confine: true,
+          formatter: (p) => `${escapeHtml(p.seriesName)}<br>${p.name}: <strong>${escapeHtml(p.data.amount == null ? '—' : fmt(p.data.amount))}</strong> ${escapeHtml(unitName(agg.unit))}` +
+            `<br>${escapeHtml(T.share)}: ${share(p.data.amount, yearTotal.get(Number(p.name)))}`,
+        },
+        xAxis: { type: 'category', data: years.map(String) },
+        yAxis: { type: 'value', name: unitName(agg.unit) },
+        series,
+      },
+    });
+    const head = [{ label: T.code }, { label: T.name },
+      years.map((y) => [{ label: withUnit(String(y), agg.unit), cls: 'num' }, { label: `${T.share} ${y}`, cls: 'num' }])].flat(2);
+    const rows = [...nodes.values()].map(({ node, byYear }) => h('tr', { 'data-code': node.code },
+      h('td', { class: 'code' }, node.code),
+      h('th', { scope: 'row', title: otherNameOf(node) }, nameOf(node)),
+      years.map((y) => {
+        const c = byYear.get(y);
+        return [h('td', { class: 'num amount', 'data-year': y }, dash(c ? c.amount : null)),
+          h('td', { class: 'num share', 'data-year': y }, c ? share(c.amount, yearTotal.get(y)) : '—')];
+      })));
+    const totals = h('tr', { class: 'total', 'data-code': '' }, h('td', null), h('th', { scope: 'row' }, T.govYearTotal),
+      years.map((y) => [h('td', { class: 'num amount', 'data-year': y }, dash(yearTotal.get(y))),
+        h('td', { class: 'num share', 'data-year': y }, share(yearTotal.get(y), yearTotal.get(y)))]));
+    const t = table(T.govFunctionsCaption(level), head, rows, { class: 'gov', id: 'gov-functions' });
+    add(t, h('tfoot', null, totals));
+    return add(section, box, t);
+  }
+
+  // 2. The departments spending most on one 类 in the year, with the change on the year before.
+  function rankingSection(functions, agg, code, charts) {
+    const base = state.year - 1;
+    const classes = new Map();
+    for (const c of functions.cells) classes.set(classOf(c.node).code, classOf(c.node));
+    if (code && !classes.has(code)) classes.set(code, { code, name: code, nameEn: code });
+    const options = [...classes.values()].sort((a, b) => a.code.localeCompare(b.code));
+    const section = h('section', { class: 'gov-ranking', 'aria-labelledby': 'gov-ranking-title' },
+      h('h3', { id: 'gov-ranking-title' }, T.govRankingTitle));
+    if (!code || !agg) return add(section, h('p', { class: 'status' }, T.govNoClass));
+    const current = classes.get(code);
+    const label = `${code} ${nameOf(current)}`;
+    add(section,
+      h('p', { class: 'pick' }, h('label', null, `${T.govRankingClass} `,
+        h('select', { id: 'gov-class', onchange: (e) => go({ node: e.target.value }) },
+          options.map((o) => h('option', { value: o.code, selected: o.code === code }, `${o.code} ${nameOf(o)}`))))),
+      h('p', null, T.govRankingIntro(state.year, base)),
+      h('p', { class: 'total' }, T.govRankingTotal(agg.total.amount == null ? '—' : fmt(agg.total.amount),
+        unitName(agg.unit), agg.total.count, agg.totalCount)));
+    if (!agg.cells.length) return add(section, h('p', { class: 'status', id: 'gov-ranking' }, T.noRows));
+    const box = chartBoxFor('gov-ranking-chart', T.govRankingChart(label));
+    const shown = [...agg.cells].reverse(); // the largest at the top
+    charts.push({
+      box,
+      option: {
+        grid: { left: 250, right: 90, top: 8, bottom: 28 },
+        tooltip: {
+          trigger: 'item', confine: true,
+          formatter: (p) => {
+            const c = shown[p.dataIndex];
+            return `${escapeHtml(nameOf(c.department))}<br><strong>${escapeHtml(c.amount == null ? '—' : fmt(c.amount))}</strong> ${escapeHtml(unitName(agg.unit))}` +
+              `<br>${escapeHtml(T.share)}: ${fractionPercent(c.share)}`;
+          },
+        },
+        xAxis: { type: 'value' },
+        yAxis: { type: 'category', data: shown.map((c) => nameOf(c.department)), axisLabel: { width: 235, overflow: 'truncate' } },
+        series: [{
+          type: 'bar', name: label,
+          data: shown.map((c) => (c.amount == null ? null : Number(c.amount))), // length only
+          label: { show: true, position: 'right', formatter: (p) => fmt(shown[p.dataIndex].amount == null ? '—' : shown[p.dataIndex].amount) },
+        }],
+      },
+      height: Math.max(160, 40 * shown.length + 40),
+    });
+    const rows = agg.cells.map((c, i) => h('tr', { 'data-code': c.department.code },
+      h('td', { class: 'num' }, String(i + 1)),
+      h('th', { scope: 'row', title: otherNameOf(c.department) },
+        stateLink({ dept: c.department.code, view: 'functional', node: code }, { class: 'department' }, nameOf(c.department))),
+      h('td', { class: 'num amount' }, dash(c.amount)),
+      h('td', { class: 'num share' }, fractionPercent(c.share)),
+      h('td', { class: 'num base' }, dash(c.change.base)),
+      h('td', { class: 'num difference' }, dash(c.change.difference)),
+      h('td', { class: 'num percent' }, c.change.percent == null ? dash(null) : `${fmt(c.change.percent)}%`)));
+    return add(section, box, table(T.govRankingCaption(label, state.year), [
+      { label: T.rank, cls: 'num' }, { label: T.department },
+      { label: withUnit(String(state.year), agg.unit), cls: 'num' }, { label: T.share, cls: 'num' },
+      { label: withUnit(String(base), agg.unit), cls: 'num' }, { label: T.difference, cls: 'num' }, { label: T.percent, cls: 'num' },
+    ], rows, { class: 'gov', id: 'gov-ranking' }));
+  }
+
+  // 3. The year by COFOG function, each function with the rules that placed amounts in it.
+  function cofogSection(agg, charts) {
+    const functions = new Map(); // COFOG code ('' = unmapped) → { cofog, cells }
+    for (const c of agg.cells) {
+      const key = c.cofog ? c.cofog.code : '';
+      if (!functions.has(key)) functions.set(key, { cofog: c.cofog, cells: [] });
+      functions.get(key).cells.push(c);
+    }
+    const list = [...functions.entries()]
+      .sort(([a], [b]) => (a === '') - (b === '') || a.localeCompare(b))
+      .map(([key, f]) => ({
+        key, cofog: f.cofog, amount: decimalSum(f.cells.map((c) => c.amount)),
+        cells: f.cells.sort((a, b) => COFOG_RULES.indexOf(a.cofogRule) - COFOG_RULES.indexOf(b.cofogRule)),
+      }));
+    const name = (f) => (f.cofog ? nameOf(f.cofog) : T.unmapped);
+    const section = h('section', { class: 'gov-cofog', 'aria-labelledby': 'gov-cofog-title' },
+      h('h3', { id: 'gov-cofog-title' }, T.govCofogTitle),
+      choice(T.govCofogLevel, 'cofog', T.govCofogLevels),
+      h('p', null, T.govCofogIntro(state.year)),
+      totalLine(agg));
+    if (list.length) {
+      const box = chartBoxFor('gov-cofog-chart', T.govCofogChart(state.year));
+      charts.push({
+        box,
+        option: {
+          tooltip: {
+            trigger: 'item', confine: true,
+            formatter: (p) => `${escapeHtml(p.name)}<br><strong>${escapeHtml(p.data.amount == null ? '—' : fmt(p.data.amount))}</strong> ${escapeHtml(unitName(agg.unit))}` +
+              `<br>${escapeHtml(T.share)}: ${share(p.data.amount, agg.total.amount)}`,
+          },
+          legend: { type: 'scroll', bottom: 0 },
+          series: [{
+            type: 'pie', radius: ['30%', '65%'], top: 0, bottom: 32,
+            label: { formatter: (p) => `${p.name}\n${share(p.data.amount, agg.total.amount)}` },
+            data: list.map((f) => ({
+              name: `${f.key || '—'} ${name(f)}`, amount: f.amount,
+              value: f.amount == null ? 0 : Number(f.amount), // angle only
+            })),
+          }],
+        },
+      });
+      add(section, box);
+    }
+    const rows = list.map((f) => [
+      h('tr', { class: 'function', 'data-code': f.key },
+        h('td', { class: 'code' }, f.key || '—'),
+        h('th', { scope: 'row', title: f.cofog ? otherNameOf(f.cofog) : null }, name(f)),
+        h('td', null),
+        h('td', { class: 'num amount' }, dash(f.amount)),
+        h('td', { class: 'num share' }, share(f.amount, agg.total.amount))),
+      f.cells.map((c) => h('tr', { class: 'rule depth-1', 'data-code': f.key, 'data-rule': c.cofogRule },
+        h('td', null),
+        h('th', { scope: 'row' }, T.rules[c.cofogRule] || c.cofogRule),
+        h('td', { class: 'rule' }, h('code', null, c.cofogRule)),
+        h('td', { class: 'num amount' }, dash(c.amount)),
+        h('td', { class: 'num share' }, fractionPercent(c.share)))),
+    ]).flat();
+    add(section, table(T.govCofogCaption(state.year), [
+      { label: T.code }, { label: T.cofogFunction }, { label: T.cofogRule },
+      { label: withUnit(T.amount, agg.unit), cls: 'num' }, { label: T.share, cls: 'num' },
+    ], rows, { class: 'gov', id: 'gov-cofog' }));
+    add(section,
+      h('dl', { class: 'rules' }, COFOG_RULES.map((r) => [
+        h('dt', null, h('code', null, r), ' ', T.rules[r]), h('dd', null, T.ruleText[r])])),
+      h('p', { class: 'note', id: 'cofog-note' }, T.cofogNote));
+    return section;
+  }
+
+  function drawGovCharts(charts) {
+    disposeGovCharts();
+    const font = window.getComputedStyle(document.body).fontFamily;
+    for (const spec of charts) {
+      if (!spec.box.isConnected) continue;
+      if (spec.height) spec.box.style.height = `${spec.height}px`;
+      const chart = window.echarts.init(spec.box, null, { renderer: 'canvas' });
+      chart.setOption({ color: palette, textStyle: { fontFamily: font }, animation: false, ...spec.option });
+      const observer = new ResizeObserver(() => { if (spec.box.isConnected) chart.resize(); });
+      observer.observe(spec.box);
+      govCharts.push({ chart, observer });
+    }
   }
 
   // ── Classification trees (functional, economic, revenue) ──────────────────────────────────
