@@ -22,18 +22,27 @@ function expectEqual(what, got, want) {
   if (got !== want) throw new Error(`${what}: page shows ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
 }
 
-// The API's own answer to a canonical query.
+// The API's own answer to a canonical query (with its examples/<name>.variables.json, if any).
 async function canonical(name) {
   const query = fs.readFileSync(path.join(root, 'examples', `${name}.graphql`), 'utf8');
+  const vars = path.join(root, 'examples', `${name}.variables.json`);
+  const variables = fs.existsSync(vars) ? JSON.parse(fs.readFileSync(vars, 'utf8')) : undefined;
+  return ask(name, query, variables);
+}
+
+async function ask(name, query, variables) {
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
   });
   const body = await res.json();
   if (!res.ok || body.errors) throw new Error(`${name}: HTTP ${res.status} ${JSON.stringify(body.errors)}`);
   return body.data;
 }
+
+// The API's share (a fraction, "0.980276") as the page shows shares ("98.03%").
+const percentOf = (fraction) => `${(Number(fraction) * 100).toFixed(2)}%`;
 
 // "29173" → "29,173", as the page formats Decimal strings.
 const grouped = (d) => d.replace(/^(-?)(\d+)/, (_, s, i) => s + i.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
@@ -69,12 +78,21 @@ async function main() {
     const f20137 = f201.children.find((l) => l.code === '20137');
     const f2013799 = f20137.children.find((l) => l.code === '2013799');
     const training = yoy.projects.find((p) => p.name === '培训支出');
+    // Whole government: the canonical aggregates (2023; departments ranked in 201).
+    const byFunction = (await canonical('SpendingByFunction')).aggregate;
+    const top = (await canonical('TopDepartments')).aggregate.cells.nodes;
+    const cofog = (await canonical('Cofog')).aggregate.cells.nodes;
+    const rules = (await ask('rules', `{ aggregate(scheme: FUNCTIONAL, groupBy: [COFOG, COFOG_RULE], filter: { years: [${YEAR}] }) {
+      cells(first: 100) { nodes { cofog { code } cofogRule amount } } } }`)).aggregate.cells.nodes;
+    const g201 = byFunction.cells.nodes.find((c) => c.year === YEAR && c.node.code === '201');
+    const g04 = cofog.find((c) => c.year === YEAR && c.cofog && c.cofog.code === '04');
     return {
       revenueTotal: tree.revenueTotal, expenditureTotal: tree.expenditureTotal, unit: tree.unit,
       f201, f2013799, training,
       e302: economic.find((l) => l.code === '302'),
       assetAllocation: yoy.projects.find((p) => p.key === 'asset-allocation'),
       checks,
+      gov: { total: byFunction.total, g201, top, g04, rules04: rules.filter((c) => c.cofog && c.cofog.code === '04') },
     };
   });
 
@@ -265,15 +283,92 @@ async function main() {
   });
   await shot('explorer-10-playground.png');
 
-  // 8. The whole-government placeholder shows no figures.
-  await step('whole-government placeholder', async () => {
-    await page.goto(new URL(`?dept=${DEPT}&year=${YEAR}&view=government&lang=en`, base).href, { waitUntil: 'domcontentloaded', timeout: STEP_MS });
+  // 8. Whole government: the functions over the years, the ranking of departments in 201 and
+  // COFOG, each a chart with a table; figures as the API's canonical aggregates give them.
+  const gov = expected.gov;
+  const government = new URL(`?dept=${DEPT}&year=${YEAR}&view=government&lang=zh`, base).href;
+  // A chart has drawn when its canvas has non-transparent pixels.
+  const drawn = (id) => page.waitForFunction((sel) => {
+    const canvas = document.querySelector(`${sel} canvas`);
+    if (!canvas || !canvas.width || !canvas.height) return false;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 3; i < data.length; i += 4) if (data[i]) return true;
+    return false;
+  }, { timeout: STEP_MS }, id);
+  await step('whole government: open the view', async () => {
+    await page.goto(government, { waitUntil: 'domcontentloaded', timeout: STEP_MS });
     await ready();
-    const body = await text('#main .government');
-    if (/\d/.test(body)) throw new Error(`placeholder shows figures: ${body}`);
+    expectEqual('active tab', await page.$eval('#views a[aria-current="page"]', (a) => a.dataset.view), 'government');
+    expectEqual('tab label', await text('#views a[data-view="government"]'), '全区汇总');
+    expectEqual('no "to come" marker', await page.$$eval('#views .todo', (els) => els.length), 0);
+    for (const id of ['#gov-functions-chart', '#gov-ranking-chart', '#gov-cofog-chart']) await drawn(id);
+    const total = await text('.gov-functions .total');
+    if (!total.includes(`${gov.total.count} 个部门年度`)) throw new Error(`functions total says "${total}"`);
+  });
+  await step('whole government: spending by function', async () => {
+    const row = `#gov-functions tr[data-code="201"]`;
+    expectEqual('201 in 2023', await text(`${row} td.amount[data-year="${YEAR}"]`), grouped(gov.g201.amount));
+    expectEqual('201 share of 2023', await text(`${row} td.share[data-year="${YEAR}"]`), percentOf(gov.g201.share));
+    seen.gov201 = `${grouped(gov.g201.amount)} (${percentOf(gov.g201.share)})`;
+  });
+  await step('whole government: department ranking in 201', async () => {
+    expectEqual('ranked function', await page.$eval('#gov-class', (s) => s.value), '201');
+    const names = await page.$$eval('#gov-ranking tbody th a', (as) => as.map((a) => a.textContent.trim()));
+    expectEqual('departments ranked', JSON.stringify(names), JSON.stringify(gov.top.map((c) => c.department.name)));
+    if (!names.includes('深圳市坪山区政务服务数据管理局')) throw new Error(`ranking lists ${names.join(', ')}`);
+    const first = `#gov-ranking tr[data-code="${gov.top[0].department.code}"]`;
+    expectEqual('first amount', await text(`${first} td.amount`), grouped(gov.top[0].amount));
+    expectEqual('first share', await text(`${first} td.share`), percentOf(gov.top[0].share));
+    // No base year figure: "—", never 0.
+    if (gov.top[0].change.base === null) expectEqual('null base', await text(`${first} td.base`), '—');
+    seen.ranking = names.length;
+  });
+  await step('whole government: COFOG with the rules that placed the amounts', async () => {
+    const row = '#gov-cofog tr.function[data-code="04"]';
+    expectEqual('04 name', await text(`${row} th`), gov.g04.cofog.name);
+    expectEqual('04 amount', await text(`${row} td.amount`), grouped(gov.g04.amount));
+    const rules = await page.$$eval('#gov-cofog tr.rule[data-code="04"]', (trs) => trs.map((tr) =>
+      [tr.dataset.rule, tr.querySelector('td.amount').textContent.trim()]));
+    const want = gov.rules04.map((c) => [c.cofogRule, grouped(c.amount)]);
+    const byRule = (a, b) => a[0].localeCompare(b[0]);
+    expectEqual('04 rule rows', JSON.stringify([...rules].sort(byRule)), JSON.stringify([...want].sort(byRule)));
+    if (!rules.length) throw new Error('no rule rows under 04');
+    const note = await text('#cofog-note');
+    if (!note.includes('seed/data/cofog/README.md')) throw new Error(`crosswalk note: ${note}`);
+    seen.cofog = `04 ${grouped(gov.g04.amount)} (${rules.map((r) => r[0]).join(', ')})`;
+  });
+  await step('whole government: three queries shown', async () => {
+    const queries = await page.$$eval('#query pre.graphql', (els) => els.map((e) => e.textContent.trim().split('(')[0]));
+    expectEqual('queries', JSON.stringify(queries.slice(0, 3)), JSON.stringify([
+      'query ExplorerGovernmentFunctions', 'query ExplorerGovernmentRanking', 'query ExplorerGovernmentCofog']));
+  });
+  await shot('explorer-11-government.png');
+  await step('whole government in English, 款 and COFOG groups', async () => {
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en'
+      && document.documentElement.dataset.state === 'ready', { timeout: STEP_MS });
+    expectEqual('04 name in English', await text('#gov-cofog tr.function[data-code="04"] th'), gov.g04.cofog.nameEn);
+    await page.click('[data-choice="level-2"]');
+    await page.waitForFunction(() => new URLSearchParams(window.location.search).get('level') === '2'
+      && document.documentElement.dataset.state === 'ready', { timeout: STEP_MS });
+    await page.waitForSelector('#gov-functions tr[data-code="20137"]', { timeout: STEP_MS });
+    await page.click('[data-choice="cofog-2"]');
+    await page.waitForFunction(() => new URLSearchParams(window.location.search).get('cofog') === '2'
+      && document.documentElement.dataset.state === 'ready', { timeout: STEP_MS });
+    await page.waitForSelector('#gov-cofog tr.function[data-code^="04."]', { timeout: STEP_MS });
+    for (const id of ['#gov-functions-chart', '#gov-ranking-chart', '#gov-cofog-chart']) await drawn(id);
+    expectEqual('ranked function at 款 level', await page.$eval('#gov-class', (s) => s.value), '201');
+  });
+  await shot('explorer-12-government-en-groups.png');
+  await step('whole government: a ranked department links to its own view', async () => {
+    await page.click(`#gov-ranking tr[data-code="${gov.top[0].department.code}"] th a`);
+    await atNode('201');
+    expectEqual('view', await param('view'), 'functional');
+    expectEqual('dept', await param('dept'), gov.top[0].department.code);
+    await page.waitForSelector('#lines tr[data-code="20137"]', { timeout: STEP_MS });
   });
 }
 
 await session.run(main, () => `explorer: first render ${firstContentMs ?? '?'} ms (figures) / ${firstRenderMs ?? '?'} ms (chart) with ${firstRenderRequests ?? '?'} GraphQL requests; `
   + `total ${seen.total ?? '?'}, 201 ${seen.f201 ?? '?'}, 2013799 ${seen.f2013799 ?? '?'}, 培训支出 ${seen.training ?? '?'}, `
-  + `${seen.checks ?? '?'}; ${graphqlPosts.length} GraphQL requests in all, ${external.length} external requests, ${errors.length} errors`);
+  + `${seen.checks ?? '?'}; whole government: 201 ${seen.gov201 ?? '?'}, ${seen.ranking ?? '?'} ranked, COFOG ${seen.cofog ?? '?'}; ${graphqlPosts.length} GraphQL requests in all, ${external.length} external requests, ${errors.length} errors`);
