@@ -1,6 +1,8 @@
-//! Aggregates across departments and years: the reference data an aggregate needs (the
-//! classification trees and the departments), kept in memory per data version, and one SQL
-//! statement that sums budget lines by the requested dimensions.
+//! Aggregates across departments and years. The data is read-only between loads, so what an
+//! aggregate needs is kept in memory per data version: the classification trees and the
+//! departments (read once), and the served budget lines of each (scheme, year) as a compact
+//! slice, read with one statement the first time a slice is asked for and kept in a cache of
+//! bounded size (`AGGREGATE_CACHE_MB`). Summing a slice is a pass over memory.
 //!
 //! Sums are exact (amounts are integers in 1/10000 万元), leave a stated-nothing cell `null`
 //! rather than `0`, and never count money twice: a department-year whose budget is already
@@ -9,15 +11,19 @@
 
 use crate::error::{ApiError, Result};
 use entity::{classification_node, department};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement};
+use lru::LruCache;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 use seed::cofog::{Crosswalk, Rule};
-use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write;
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::OnceCell;
 
 /// The data version a request runs against (set by the HTTP layer, see `http.rs`).
 #[derive(Clone, Copy, Debug)]
 pub struct DataVersion(pub i64);
+
+/// A slice, read on first use (concurrent first uses wait for one read).
+type SliceCell = OnceCell<Arc<Slice>>;
 
 /// Reference data of one data version.
 pub struct Catalog {
@@ -27,12 +33,33 @@ pub struct Catalog {
     children: HashMap<i32, Vec<i32>>,
     pub departments: HashMap<i32, department::Model>,
     department_by_code: HashMap<String, i32>,
+    /// Every year a department has a budget for, ascending.
+    years: Vec<i32>,
+    /// Dense index of each node id (slices store the index).
+    node_index: HashMap<i32, u32>,
+    /// Node id of each dense index.
+    node_ids: Vec<i32>,
+    slices: Mutex<LruCache<(&'static str, i32), Arc<SliceCell>>>,
+    /// Most bytes the slices of this version may hold (the one in use is kept regardless).
+    slice_budget: usize,
 }
 
 impl Catalog {
-    async fn load(db: &DatabaseConnection, version: i64) -> Result<Catalog> {
+    async fn load(db: &DatabaseConnection, version: i64, slice_budget: usize) -> Result<Catalog> {
         let nodes = classification_node::Entity::find().all(db).await?;
         let departments = department::Entity::find().all(db).await?;
+        let backend = db.get_database_backend();
+        let years = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT DISTINCT year FROM department_year ORDER BY year",
+            ))
+            .await?
+            .iter()
+            .map(|row| row.try_get_by_index::<i32>(0))
+            .collect::<std::result::Result<Vec<i32>, _>>()?;
+        let mut node_ids: Vec<i32> = nodes.iter().map(|n| n.id).collect();
+        node_ids.sort_unstable();
         let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
         for n in &nodes {
             if let Some(p) = n.parent_id {
@@ -52,7 +79,48 @@ impl Catalog {
             children,
             department_by_code: departments.iter().map(|d| (d.code.clone(), d.id)).collect(),
             departments: departments.into_iter().map(|d| (d.id, d)).collect(),
+            years,
+            node_index: node_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (*id, i as u32))
+                .collect(),
+            node_ids,
+            slices: Mutex::new(LruCache::unbounded()),
+            slice_budget,
         })
+    }
+
+    /// The served lines of `scheme` in `year`: from the cache, or one statement.
+    async fn slice(
+        &self,
+        db: &DatabaseConnection,
+        scheme: &'static str,
+        year: i32,
+    ) -> Result<Arc<Slice>> {
+        let cell = self
+            .slices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert((scheme, year), || Arc::new(OnceCell::new()))
+            .clone();
+        let slice = cell
+            .get_or_try_init(|| Slice::load(db, self, scheme, year))
+            .await?
+            .clone();
+        // Keep the cache within its budget, least recently used first.
+        let mut slices = self.slices.lock().unwrap_or_else(|e| e.into_inner());
+        let mut used: usize = slices
+            .iter()
+            .filter_map(|(_, s)| s.get().map(|s| s.bytes()))
+            .sum();
+        while used > self.slice_budget && slices.len() > 1 {
+            match slices.pop_lru() {
+                Some((_, s)) => used -= s.get().map_or(0, |s| s.bytes()),
+                None => break,
+            }
+        }
+        Ok(slice)
     }
 
     /// A node by id.
@@ -93,19 +161,33 @@ impl Catalog {
 }
 
 /// The per-version catalogue, shared by all requests.
-#[derive(Default)]
-pub struct Catalogs(RwLock<Option<Arc<Catalog>>>);
+pub struct Catalogs {
+    current: RwLock<Option<Arc<Catalog>>>,
+    slice_budget: usize,
+}
 
 impl Catalogs {
+    /// Catalogues whose line slices may hold `slice_budget` bytes.
+    pub fn new(slice_budget: usize) -> Catalogs {
+        Catalogs {
+            current: RwLock::new(None),
+            slice_budget,
+        }
+    }
+
     /// The catalogue of `version` (read from the database on the first ask after a load).
     pub async fn get(&self, db: &DatabaseConnection, version: i64) -> Result<Arc<Catalog>> {
-        if let Some(c) = self.0.read().unwrap_or_else(|e| e.into_inner()).as_ref()
+        if let Some(c) = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
             && c.version == version
         {
             return Ok(c.clone());
         }
-        let fresh = Arc::new(Catalog::load(db, version).await?);
-        let mut slot = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let fresh = Arc::new(Catalog::load(db, version, self.slice_budget).await?);
+        let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_none_or(|c| c.version <= version) {
             *slot = Some(fresh.clone());
         }
@@ -147,7 +229,7 @@ pub struct Key {
     pub year: Option<i32>,
     pub department: Option<i32>,
     pub node: Option<i32>,
-    pub cofog: Option<String>,
+    pub cofog: Option<Arc<str>>,
     pub rule: Option<CofogRule>,
 }
 
@@ -169,15 +251,6 @@ impl CofogRule {
             Some(Rule::UnitFunction) => CofogRule::UnitFunction,
             None => CofogRule::Unmapped,
         }
-    }
-    const ALL: [CofogRule; 4] = [
-        CofogRule::Class,
-        CofogRule::Subclass,
-        CofogRule::UnitFunction,
-        CofogRule::Unmapped,
-    ];
-    fn index(self) -> i32 {
-        Self::ALL.iter().position(|r| *r == self).unwrap_or(3) as i32
     }
 }
 
@@ -208,26 +281,121 @@ pub struct Outcome {
     pub cells: Vec<(Key, Sums)>,
 }
 
-/// Which lines an aggregate sums, and the group each falls in.
-struct Plan {
-    /// `(node id, NODE group, COFOG code, rule)` per measured node.
-    nodes: Vec<(i32, i32, Option<String>, CofogRule)>,
-    departments: Option<Vec<i32>>,
+/// One department-year of a slice: who it is and where its lines are.
+struct Unit {
+    department: i32,
+    consolidated_into: Option<i32>,
+    unit_cofog: Option<Arc<str>>,
+    lines: std::ops::Range<u32>,
 }
 
-fn plan(catalog: &Catalog, spec: &Spec) -> Plan {
-    let scheme_nodes = || {
-        let mut roots: Vec<i32> = catalog
+/// One served line: its node (dense index), which measures it states, and their amounts.
+struct Line {
+    node: u32,
+    stated: u8,
+    amounts: [i64; 4],
+}
+
+/// The served lines of one (scheme, year), grouped by department-year.
+pub struct Slice {
+    units: Vec<Unit>,
+    lines: Vec<Line>,
+}
+
+impl Slice {
+    fn bytes(&self) -> usize {
+        self.units.len() * std::mem::size_of::<Unit>()
+            + self.lines.len() * std::mem::size_of::<Line>()
+    }
+
+    async fn load(
+        db: &DatabaseConnection,
+        catalog: &Catalog,
+        scheme: &'static str,
+        year: i32,
+    ) -> Result<Arc<Slice>> {
+        // `scheme` is one of our own constants and `year` an integer: nothing a client typed.
+        let sql = format!(
+            "SELECT dy.id, bl.department_id, dy.consolidated_into, dy.unit_cofog, bl.node_id, \
+                    bl.total, bl.basic, bl.project, bl.procurement \
+             FROM budget_line bl \
+             JOIN department_year dy ON dy.department_id = bl.department_id AND dy.year = bl.year \
+             WHERE bl.is_primary AND bl.scheme = '{scheme}' AND bl.year = {year} AND bl.node_id IS NOT NULL \
+             ORDER BY dy.id, bl.node_id"
+        );
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await?;
+        let mut slice = Slice {
+            units: Vec::new(),
+            lines: Vec::with_capacity(rows.len()),
+        };
+        let mut names: HashMap<String, Arc<str>> = HashMap::new();
+        let mut current = None;
+        for row in &rows {
+            let dy: i32 = row.try_get_by_index(0)?;
+            let Some(&node) = catalog.node_index.get(&row.try_get_by_index::<i32>(4)?) else {
+                continue;
+            };
+            if current != Some(dy) {
+                current = Some(dy);
+                let unit_cofog = row
+                    .try_get_by_index::<Option<String>>(3)?
+                    .map(|c| names.entry(c.clone()).or_insert_with(|| c.into()).clone());
+                let at = slice.lines.len() as u32;
+                slice.units.push(Unit {
+                    department: row.try_get_by_index(1)?,
+                    consolidated_into: row.try_get_by_index(2)?,
+                    unit_cofog,
+                    lines: at..at,
+                });
+            }
+            let mut line = Line {
+                node,
+                stated: 0,
+                amounts: [0; 4],
+            };
+            for m in 0..4 {
+                if let Some(v) = row.try_get_by_index::<Option<i64>>(5 + m)? {
+                    line.stated |= 1 << m;
+                    line.amounts[m] = v;
+                }
+            }
+            slice.lines.push(line);
+            if let Some(unit) = slice.units.last_mut() {
+                unit.lines.end = slice.lines.len() as u32;
+            }
+        }
+        slice.lines.shrink_to_fit();
+        Ok(Arc::new(slice))
+    }
+}
+
+/// Where the lines of one node go: the `NODE` group, and the COFOG function (fixed, or the
+/// paying unit's) with the rule that placed it.
+#[derive(Clone)]
+struct Mapping {
+    group: i32,
+    cofog: Cofog,
+    rule: CofogRule,
+}
+
+#[derive(Clone)]
+enum Cofog {
+    Fixed(Option<Arc<str>>),
+    /// The unit's function (`department_year.unit_cofog`), at the requested level.
+    OfUnit,
+}
+
+/// The mapping of every node the aggregate sums (by dense index; `None` = not summed).
+fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
+    let mut roots: Vec<i32> = match &spec.codes {
+        None => catalog
             .nodes
             .values()
             .filter(|n| n.scheme == spec.scheme && n.parent_id.is_none())
             .map(|n| n.id)
-            .collect();
-        roots.sort_unstable();
-        roots
-    };
-    let mut roots: Vec<i32> = match &spec.codes {
-        None => scheme_nodes(),
+            .collect(),
         Some(codes) => codes
             .iter()
             .filter_map(|c| catalog.node_id(spec.scheme, c))
@@ -250,7 +418,8 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Plan {
     let by_cofog =
         spec.group_by.contains(&Dimension::Cofog) || spec.group_by.contains(&Dimension::CofogRule);
     let crosswalk = Crosswalk::bundled();
-    let mut nodes = Vec::new();
+    let mut names: HashMap<String, Arc<str>> = HashMap::new();
+    let mut plan = vec![None; catalog.node_ids.len()];
     for root in roots {
         let mut under = Vec::new();
         catalog.subtree(root, &mut under);
@@ -270,189 +439,192 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Plan {
                 .collect()
         };
         for id in measured {
-            let Some(node) = catalog.node(id) else {
+            let (Some(node), Some(&index)) = (catalog.node(id), catalog.node_index.get(&id)) else {
                 continue;
             };
             let mapping = (spec.scheme == "FUNCTIONAL")
                 .then(|| crosswalk.resolve(&node.code))
                 .flatten();
-            let cofog = mapping
-                .and_then(|m| m.cofog.as_deref())
-                .map(|c| crosswalk.at_level(c, spec.cofog_level).to_owned());
-            nodes.push((
-                id,
-                catalog.ancestor_at(id, spec.level),
+            let cofog = match mapping {
+                Some(m) if m.rule == Rule::UnitFunction => Cofog::OfUnit,
+                Some(m) => Cofog::Fixed(m.cofog.as_deref().map(|c| {
+                    let c = crosswalk.at_level(c, spec.cofog_level);
+                    names
+                        .entry(c.to_owned())
+                        .or_insert_with(|| c.into())
+                        .clone()
+                })),
+                None => Cofog::Fixed(None),
+            };
+            plan[index as usize] = Some(Mapping {
+                group: catalog.ancestor_at(id, spec.level),
                 cofog,
-                CofogRule::of(mapping.map(|m| m.rule)),
-            ));
+                rule: CofogRule::of(mapping.map(|m| m.rule)),
+            });
         }
     }
-    Plan {
-        nodes,
-        departments: spec.departments.as_ref().map(|codes| {
-            codes
-                .iter()
-                .filter_map(|c| catalog.department_id(c))
-                .collect()
-        }),
-    }
+    plan
 }
 
-fn ints(values: impl IntoIterator<Item = i32>) -> String {
-    values
-        .into_iter()
-        .map(|v| v.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+/// Sums of one cell while it is built.
+#[derive(Default)]
+struct Acc {
+    count: i64,
+    sums: [i128; 4],
+    any: [bool; 4],
+    stated: [i64; 4],
 }
 
-/// A SQL string literal of text from our own data (COFOG codes), quoted defensively.
-fn text(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
-
-/// The statement: cells (`t = 0`) and the filtered total (`t = 1`) in one round trip. Every
-/// value in it is an integer or a COFOG code from the bundled crosswalk; nothing a client
-/// typed reaches the SQL text.
-fn statement(spec: &Spec, plan: &Plan, cofog_level: i32) -> Option<String> {
-    if plan.nodes.is_empty() || plan.departments.as_ref().is_some_and(|d| d.is_empty()) {
-        return None;
-    }
-    let g = |d: Dimension, expr: &str, null: &str| {
-        if spec.group_by.contains(&d) {
-            expr.to_owned()
-        } else {
-            format!("CAST(NULL AS {null})")
-        }
-    };
-    let unit = if cofog_level == 1 {
-        "SUBSTR(dy.unit_cofog, 1, 2)"
-    } else {
-        "dy.unit_cofog"
-    };
-    let rule_unit = CofogRule::UnitFunction.index();
-    let cofog = format!("CASE WHEN m.column4 = {rule_unit} THEN {unit} ELSE m.column3 END");
-    let keys = [
-        g(Dimension::Year, "bl.year", "INTEGER"),
-        g(Dimension::Department, "bl.department_id", "INTEGER"),
-        g(Dimension::Node, "m.column2", "INTEGER"),
-        g(Dimension::Cofog, &cofog, "TEXT"),
-        g(Dimension::CofogRule, "m.column4", "INTEGER"),
-    ];
-    let mut values = String::new();
-    for (i, (node, group, cofog, rule)) in plan.nodes.iter().enumerate() {
-        let _ = write!(
-            values,
-            "{}({node},{group},{},{})",
-            if i > 0 { "," } else { "" },
-            cofog
-                .as_deref()
-                .map_or("CAST(NULL AS TEXT)".to_owned(), text),
-            rule.index()
-        );
-    }
-    let mut filter = format!(
-        "bl.is_primary AND bl.node_id IN ({})",
-        ints(plan.nodes.iter().map(|n| n.0))
-    );
-    if let Some(years) = &spec.years {
-        let _ = write!(filter, " AND bl.year IN ({})", ints(years.iter().copied()));
-    }
-    match &plan.departments {
-        None => filter.push_str(" AND dy.consolidated_into IS NULL"),
-        Some(ids) => {
-            let ids = ints(ids.iter().copied());
-            let _ = write!(
-                filter,
-                " AND bl.department_id IN ({ids}) AND (dy.consolidated_into IS NULL OR dy.consolidated_into NOT IN ({ids}))"
-            );
+impl Acc {
+    fn add(&mut self, line: &Line) {
+        for m in 0..4 {
+            if line.stated & (1 << m) != 0 {
+                self.sums[m] += i128::from(line.amounts[m]);
+                self.any[m] = true;
+            }
         }
     }
-    let measures = ["total", "basic", "project", "procurement"]
-        .iter()
-        .map(|c| {
-            format!(
-                "CAST(SUM(bl.{c}) AS BIGINT), COUNT(DISTINCT CASE WHEN bl.{c} IS NOT NULL THEN dy.id END)"
-            )
+
+    /// One more department-year, stating the measures in `stated`.
+    fn count(&mut self, stated: u8) {
+        self.count += 1;
+        for m in 0..4 {
+            if stated & (1 << m) != 0 {
+                self.stated[m] += 1;
+            }
+        }
+    }
+
+    fn finish(&self) -> Result<Sums> {
+        let measure = |m: usize| -> Result<Measure> {
+            let sum = if self.any[m] {
+                Some(i64::try_from(self.sums[m]).map_err(|_| {
+                    ApiError::BadUserInput("the sum is too large to represent".into())
+                })?)
+            } else {
+                None
+            };
+            Ok(Measure {
+                sum,
+                stated: self.stated[m],
+            })
+        };
+        Ok(Sums {
+            count: self.count,
+            amount: measure(0)?,
+            basic: measure(1)?,
+            project: measure(2)?,
+            procurement: measure(3)?,
         })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let from = format!(
-        "FROM budget_line bl \
-         JOIN department_year dy ON dy.department_id = bl.department_id AND dy.year = bl.year \
-         JOIN (VALUES {values}) m ON m.column1 = bl.node_id \
-         WHERE {filter}"
-    );
-    let nulls = "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL AS INTEGER)";
-    // At most MAX_CELLS + 1 cells come back: one more than allowed says "too many".
-    Some(format!(
-        "SELECT * FROM (SELECT 0, {keys}, COUNT(DISTINCT dy.id), {measures} {from} GROUP BY {groups} LIMIT {limit}) cells \
-         UNION ALL SELECT 1, {nulls}, COUNT(DISTINCT dy.id), {measures} {from}",
-        limit = MAX_CELLS + 1,
-        keys = keys.join(", "),
-        groups = (1..=5)
-            .map(|i| format!("{}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", "),
-    ))
+    }
 }
 
 /// Most cells an aggregate may have (memory per request stays bounded: a cell is ~200 bytes).
 pub const MAX_CELLS: usize = 50_000;
 
-/// Computes an aggregate: one statement. More than [`MAX_CELLS`] cells is `BAD_USER_INPUT`.
+/// Computes an aggregate from the slices of its years (a statement for each slice not yet in
+/// memory). More than [`MAX_CELLS`] cells is `BAD_USER_INPUT`.
 pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) -> Result<Outcome> {
     let plan = plan(catalog, spec);
-    let Some(sql) = statement(spec, &plan, spec.cofog_level) else {
-        return Ok(Outcome::default());
-    };
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await?;
-    let mut outcome = Outcome::default();
-    for row in rows {
-        let int = |i: usize| -> Result<Option<i64>> {
-            Ok(match backend {
-                // PostgreSQL: literals and int4 columns are INTEGER, sums and counts BIGINT.
-                DbBackend::Postgres if matches!(i, 0..=3 | 5) => {
-                    row.try_get_by_index::<Option<i32>>(i)?.map(i64::from)
-                }
-                _ => row.try_get_by_index::<Option<i64>>(i)?,
-            })
-        };
-        let measure = |i: usize| -> Result<Measure> {
-            Ok(Measure {
-                sum: int(i)?,
-                stated: int(i + 1)?.unwrap_or(0),
-            })
-        };
-        let sums = Sums {
-            count: int(6)?.unwrap_or(0),
-            amount: measure(7)?,
-            basic: measure(9)?,
-            project: measure(11)?,
-            procurement: measure(13)?,
-        };
-        if int(0)? == Some(1) {
-            outcome.total = sums;
-            continue;
+    let departments: Option<HashSet<i32>> = spec.departments.as_ref().map(|codes| {
+        codes
+            .iter()
+            .filter_map(|c| catalog.department_id(c))
+            .collect()
+    });
+    let years: Vec<i32> = match &spec.years {
+        None => catalog.years.clone(),
+        Some(years) => {
+            let mut years: Vec<i32> = years
+                .iter()
+                .copied()
+                .filter(|y| catalog.years.binary_search(y).is_ok())
+                .collect();
+            years.sort_unstable();
+            years.dedup();
+            years
         }
-        let key = Key {
-            year: int(1)?.map(|v| v as i32),
-            department: int(2)?.map(|v| v as i32),
-            node: int(3)?.map(|v| v as i32),
-            cofog: row.try_get_by_index::<Option<String>>(4)?,
-            rule: int(5)?.and_then(|i| CofogRule::ALL.get(i as usize).copied()),
-        };
-        outcome.cells.push((key, sums));
+    };
+    let by = |d: Dimension| spec.group_by.contains(&d);
+    let unit_level = |c: &Arc<str>| -> Arc<str> {
+        if spec.cofog_level == 1 && c.len() > 2 {
+            c[..2].into()
+        } else {
+            c.clone()
+        }
+    };
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut cells: Vec<(Key, Acc)> = Vec::new();
+    let mut total = Acc::default();
+    let mut touched: Vec<(usize, u8)> = Vec::new();
+    for year in years {
+        let slice = catalog.slice(db, spec.scheme, year).await?;
+        for unit in &slice.units {
+            let included = match &departments {
+                None => unit.consolidated_into.is_none(),
+                Some(set) => {
+                    set.contains(&unit.department)
+                        && !unit.consolidated_into.is_some_and(|p| set.contains(&p))
+                }
+            };
+            if !included {
+                continue;
+            }
+            touched.clear();
+            let mut any = false;
+            let mut unit_stated = 0u8;
+            for line in &slice.lines[unit.lines.start as usize..unit.lines.end as usize] {
+                let Some(m) = &plan[line.node as usize] else {
+                    continue;
+                };
+                let cofog = match &m.cofog {
+                    Cofog::Fixed(c) => c.clone(),
+                    Cofog::OfUnit => unit.unit_cofog.as_ref().map(unit_level),
+                };
+                let key = Key {
+                    year: by(Dimension::Year).then_some(year),
+                    department: by(Dimension::Department).then_some(unit.department),
+                    node: by(Dimension::Node).then_some(m.group),
+                    cofog: if by(Dimension::Cofog) { cofog } else { None },
+                    rule: by(Dimension::CofogRule).then_some(m.rule),
+                };
+                let at = match index.get(&key) {
+                    Some(&at) => at,
+                    None => {
+                        if cells.len() == MAX_CELLS {
+                            return Err(ApiError::BadUserInput(format!(
+                                "the aggregate has more than {MAX_CELLS} cells; narrow the filter or group by fewer dimensions"
+                            )));
+                        }
+                        index.insert(key.clone(), cells.len());
+                        cells.push((key, Acc::default()));
+                        cells.len() - 1
+                    }
+                };
+                cells[at].1.add(line);
+                total.add(line);
+                any = true;
+                unit_stated |= line.stated;
+                match touched.iter_mut().find(|(i, _)| *i == at) {
+                    Some(t) => t.1 |= line.stated,
+                    None => touched.push((at, line.stated)),
+                }
+            }
+            for &(at, stated) in &touched {
+                cells[at].1.count(stated);
+            }
+            if any {
+                total.count(unit_stated);
+            }
+        }
     }
-    if outcome.cells.len() > MAX_CELLS {
-        return Err(ApiError::BadUserInput(format!(
-            "the aggregate has more than {MAX_CELLS} cells; narrow the filter or group by fewer dimensions"
-        )));
-    }
-    // `GROUP BY` order is the database's: sort by key so the result is the same on both.
+    let mut outcome = Outcome {
+        total: total.finish()?,
+        cells: cells
+            .into_iter()
+            .map(|(key, acc)| Ok((key, acc.finish()?)))
+            .collect::<Result<Vec<_>>>()?,
+    };
     outcome.cells.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(outcome)
 }

@@ -92,6 +92,11 @@ pub struct Config {
     /// Larger datasets are listed without a package (the flat table still streams).
     #[arg(long, env = "BULK_MAX_DEPARTMENT_YEARS", default_value_t = 500)]
     pub bulk_max_department_years: u64,
+    /// Memory the aggregates may keep for the served lines of the current data version, in MiB
+    /// (one slice per scheme and year; about 40 bytes a line, so 6 MB for a year of 2,000
+    /// departments' functional trees). Slices beyond it are read again when asked for.
+    #[arg(long, env = "AGGREGATE_CACHE_MB", default_value_t = 128)]
+    pub aggregate_cache_mb: usize,
     /// How long a DataLoader batch waits for more keys, in microseconds. Longer windows make
     /// statement counts steadier on a busy machine and every request slower.
     #[arg(long, env = "DATALOADER_WINDOW_US", default_value_t = 1_000)]
@@ -117,6 +122,7 @@ impl Config {
             query_bytes: self.max_query_bytes,
             body_bytes: self.max_body_bytes,
             timeout_ms: self.request_timeout_ms,
+            aggregate_cache_bytes: self.aggregate_cache_mb << 20,
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Limits {
     pub body_bytes: usize,
     /// Longest time a request may run, in milliseconds.
     pub timeout_ms: u64,
+    /// Memory the aggregates' line slices may hold, in bytes.
+    pub aggregate_cache_bytes: usize,
 }
 
 /// The deepest `{` nesting of a query text (strings, block strings and comments skipped):

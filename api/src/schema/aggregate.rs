@@ -173,7 +173,7 @@ struct Shared {
     catalog: Arc<Catalog>,
     spec: aggregate::Spec,
     total: aggregate::Sums,
-    /// Cells of the same spec in another year, for `change(baseYear:)`; one statement per
+    /// Cells of the same spec in another year, for `change(baseYear:)`; computed once per
     /// base year, whatever the number of cells asking.
     bases: Mutex<HashMap<i32, Arc<BaseCells>>>,
 }
@@ -356,8 +356,8 @@ pub struct Aggregate {
     shared: Arc<Shared>,
 }
 
-/// Budget lines summed by the requested dimensions: one statement for the cells and the total,
-/// one more per `change(baseYear:)` year asked for.
+/// Budget lines summed by the requested dimensions (computed in memory from the lines of each
+/// year, which are read once per data version).
 #[Object]
 impl Aggregate {
     /// The unit of every amount (万元 unless asked otherwise).

@@ -54,7 +54,9 @@ pub fn builder(
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
-        .data(std::sync::Arc::new(crate::aggregate::Catalogs::default()))
+        .data(std::sync::Arc::new(crate::aggregate::Catalogs::new(
+            limits.aggregate_cache_bytes,
+        )))
         .data(db);
     // Spans for parse, validation, execution and each field, inside the request's span (which
     // carries the request id); only when the log filter shows them, as they wrap every field.
