@@ -18,12 +18,15 @@ import { tap } from 'rxjs';
 import {
   AccountabilityDocument,
   CatalogueDocument,
+  CofogDocument,
   EconomicTreeDocument,
   FunctionalTreeDocument,
   HistoryDocument,
   NodeDocument,
   PrintedTableDocument,
   RevenueDocument,
+  SpendingByFunctionDocument,
+  TopDepartmentsDocument,
   YearOverYearDocument,
 } from './gql/graphql.js';
 import type { FunctionalTreeQuery } from './gql/graphql.js';
@@ -191,6 +194,15 @@ async function main(): Promise<void> {
   // The variables of examples/PrintedTable.variables.json.
   const printed = await run('PrintedTable', PrintedTableDocument, { number: 5 });
   assert.equal(printed.department?.budget?.table?.tableNumber, 5, 'PrintedTable: table 5');
+
+  // Aggregates across departments (Decimal fields are strings, as codegen maps them).
+  const byFunction = await run('SpendingByFunction', SpendingByFunctionDocument, {});
+  const amount: string | null | undefined = byFunction.aggregate.total.amount;
+  assert.equal(typeof amount, 'string', 'SpendingByFunction: total amount is a Decimal string');
+  // The variables of examples/TopDepartments.variables.json.
+  const top = await run('TopDepartments', TopDepartmentsDocument, { code: '201' });
+  assert.ok(top.aggregate.cells.nodes.length > 0, 'TopDepartments: no department');
+  await run('Cofog', CofogDocument, {});
 }
 
 try {
