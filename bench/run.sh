@@ -9,7 +9,8 @@
 #
 # Knobs (environment): DURATION (s per measurement, default 5), CONNS ("1 16 64"),
 # DEPARTMENTS (2000), YEARS (10), QUERIES (all canonical), TARGETS ("sqlite-real sqlite-big
-# postgres-real postgres-big"), SKIP_PEER=1.
+# postgres-real postgres-big"), CACHES ("on off"), VARIABLES (JSON merged into the variables
+# of the queries that declare them, e.g. '{"code":"901"}'), SKIP_PEER=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
@@ -19,7 +20,8 @@ DURATION=${DURATION:-5}
 CONNS=${CONNS:-"1 16 64"}
 DEPARTMENTS=${DEPARTMENTS:-2000}
 YEARS=${YEARS:-10}
-QUERIES=${QUERIES:-"Catalogue FunctionalTree EconomicTree Revenue YearOverYear History Node Accountability"}
+QUERIES=${QUERIES:-"Catalogue FunctionalTree EconomicTree Revenue YearOverYear History Node Accountability SpendingByFunction TopDepartments Cofog"}
+CACHES=${CACHES:-"on off"}
 THREADS=2
 RUN=bench/results/$(date -u +%Y%m%dT%H%M%SZ)
 WORK=$(mktemp -d /tmp/budget-bench.XXXXXX)
@@ -73,8 +75,19 @@ done
 
 ID=$(printf 'Department:pingshan-gsdmb' | base64 | tr '+/' '-_' | tr -d '=')
 for q in $QUERIES; do
-  python3 -c 'import json,sys; print(json.dumps({"query": open(sys.argv[1]).read(), "variables": {"id": sys.argv[2]} if sys.argv[3] == "Node" else {}}))' \
-    "examples/$q.graphql" "$ID" "$q" >"$WORK/$q.json"
+  # Variables: Node gets the bureau's id; others examples/<q>.variables.json, with any key of
+  # $VARIABLES (JSON) that the query declares taking precedence.
+  python3 - "examples/$q.graphql" "$ID" "$q" "${VARIABLES:-{\}}" >"$WORK/$q.json" <<'PY'
+import json, os, re, sys
+path, node_id, name, override = sys.argv[1:]
+query = open(path).read()
+variables = {"id": node_id} if name == "Node" else {}
+file = path.replace(".graphql", ".variables.json")
+if os.path.exists(file):
+    variables.update(json.load(open(file)))
+variables.update({k: v for k, v in json.loads(override).items() if re.search(r"\$" + k + r"\b", query)})
+print(json.dumps({"query": query, "variables": variables}))
+PY
 done
 
 metric() { curl -s "${SERVE_URL%/graphql}/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
@@ -100,7 +113,7 @@ echo "== load"
 for target in $TARGETS; do
   db=${target%-*}
   dataset=$([[ $target == *-big ]] && echo "real + synthetic ${DEPARTMENTS}x${YEARS}" || echo "real disclosure")
-  for cache in on off; do
+  for cache in $CACHES; do
     entries=$([[ $cache == on ]] && echo 10000 || echo 0)
     # Rate limits off: the load comes from one address on purpose.
     DATABASE_URL=${URLS[$target]} CACHE_ENTRIES=$entries RATE_LIMIT_POINTS_PER_MINUTE=0 RUST_LOG=warn,api::server=info serve_start "$API" "$WORK/server.log"
