@@ -11,8 +11,9 @@
 
 use crate::error::{ApiError, Result};
 use entity::{classification_node, department};
+use futures::StreamExt;
 use lru::LruCache;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, StreamTrait};
 use seed::cofog::{Crosswalk, Rule};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
@@ -323,16 +324,18 @@ impl Slice {
              WHERE bl.is_primary AND bl.scheme = '{scheme}' AND bl.year = {year} AND bl.node_id IS NOT NULL \
              ORDER BY dy.id, bl.node_id"
         );
-        let rows = db
-            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        // Streamed: rows are packed as they arrive, never all held as rows at once.
+        let mut rows = db
+            .stream_raw(Statement::from_string(db.get_database_backend(), sql))
             .await?;
         let mut slice = Slice {
             units: Vec::new(),
-            lines: Vec::with_capacity(rows.len()),
+            lines: Vec::new(),
         };
         let mut names: HashMap<String, Arc<str>> = HashMap::new();
         let mut current = None;
-        for row in &rows {
+        while let Some(row) = rows.next().await {
+            let row = row?;
             let dy: i32 = row.try_get_by_index(0)?;
             let Some(&node) = catalog.node_index.get(&row.try_get_by_index::<i32>(4)?) else {
                 continue;
@@ -367,6 +370,7 @@ impl Slice {
             }
         }
         slice.lines.shrink_to_fit();
+        slice.units.shrink_to_fit();
         Ok(Arc::new(slice))
     }
 }
