@@ -199,8 +199,8 @@ async fn synthetic_aggregates_equal_independent_sums_and_never_count_twice() {
             continue;
         }
         let entry = expected.entry((*year, code.clone())).or_default();
-        for i in 0..3 {
-            entry.0[i] += amounts[i];
+        for (sum, amount) in entry.0.iter_mut().zip(amounts) {
+            *sum += amount;
         }
         entry.1 += 1;
     }
