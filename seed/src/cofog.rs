@@ -59,8 +59,8 @@ pub struct Crosswalk {
     function_by_code: HashMap<String, usize>,
 }
 
-const FUNCTIONS: &str = include_str!("../data/cofog/cofog.csv");
-const MAPPINGS: &str = include_str!("../data/cofog/crosswalk.csv");
+pub(crate) const FUNCTIONS: &str = include_str!("../data/cofog/cofog.csv");
+pub(crate) const MAPPINGS: &str = include_str!("../data/cofog/crosswalk.csv");
 
 fn rows<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Vec<T> {
     csv::Reader::from_reader(text.as_bytes())

@@ -73,11 +73,19 @@ impl DataSource {
         }
     }
 
-    /// SHA-256 over every file's name and content: equal hashes mean an identical load.
+    /// SHA-256 over every file's name and content, and over the COFOG crosswalk the load
+    /// applies (`department_year.unit_cofog`): equal hashes mean an identical load.
     pub fn content_hash(&self) -> Result<String, DataError> {
         let mut hasher = Sha256::new();
-        for name in FILES {
-            let text = self.read(name)?;
+        let crosswalk = [
+            ("cofog/cofog.csv", crate::cofog::FUNCTIONS.to_owned()),
+            ("cofog/crosswalk.csv", crate::cofog::MAPPINGS.to_owned()),
+        ];
+        let files = FILES
+            .iter()
+            .map(|name| Ok((*name, self.read(name)?)))
+            .collect::<Result<Vec<_>, DataError>>()?;
+        for (name, text) in files.into_iter().chain(crosswalk) {
             hasher.update(name.as_bytes());
             hasher.update((text.len() as u64).to_le_bytes());
             hasher.update(text.as_bytes());
