@@ -7,7 +7,8 @@
 //! Sums are exact (amounts are integers in 1/10000 万元), leave a stated-nothing cell `null`
 //! rather than `0`, and never count money twice: a department-year whose budget is already
 //! included in its parent's consolidated budget (`department_year.consolidated_into`, set at
-//! load) is left out whenever that parent is part of the sum.
+//! load) is left out whenever that parent, or a department that consolidates the parent, is
+//! part of the sum.
 
 use crate::error::{ApiError, Result};
 use entity::{classification_node, department};
@@ -36,6 +37,8 @@ pub struct Catalog {
     department_by_code: HashMap<String, i32>,
     /// Every year a department has a budget for, ascending.
     years: Vec<i32>,
+    /// (department, year) → the department whose budget consolidates it that year.
+    consolidation: HashMap<(i32, i32), i32>,
     /// Dense index of each node id (slices store the index).
     node_index: HashMap<i32, u32>,
     /// Node id of each dense index.
@@ -59,6 +62,21 @@ impl Catalog {
             .iter()
             .map(|row| row.try_get_by_index::<i32>(0))
             .collect::<std::result::Result<Vec<i32>, _>>()?;
+        let consolidation = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT department_id, year, consolidated_into FROM department_year \
+                 WHERE consolidated_into IS NOT NULL",
+            ))
+            .await?
+            .iter()
+            .map(|row| {
+                Ok((
+                    (row.try_get_by_index(0)?, row.try_get_by_index(1)?),
+                    row.try_get_by_index(2)?,
+                ))
+            })
+            .collect::<std::result::Result<HashMap<(i32, i32), i32>, sea_orm::DbErr>>()?;
         let mut node_ids: Vec<i32> = nodes.iter().map(|n| n.id).collect();
         node_ids.sort_unstable();
         let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
@@ -81,6 +99,7 @@ impl Catalog {
             department_by_code: departments.iter().map(|d| (d.code.clone(), d.id)).collect(),
             departments: departments.into_iter().map(|d| (d.id, d)).collect(),
             years,
+            consolidation,
             node_index: node_ids
                 .iter()
                 .enumerate()
@@ -124,6 +143,13 @@ impl Catalog {
         Ok(slice)
     }
 
+    /// Whether `department`'s budget of `year` is already inside the budget of a department
+    /// in `summed`: its parent's, or (through a parent that is itself consolidated) any
+    /// ancestor's.
+    fn consolidated_in(&self, department: i32, year: i32, summed: &HashSet<i32>) -> bool {
+        consolidated_in(&self.consolidation, department, year, summed)
+    }
+
     /// A node by id.
     pub fn node(&self, id: i32) -> Option<&classification_node::Model> {
         self.nodes.get(&id)
@@ -159,6 +185,24 @@ impl Catalog {
             self.subtree(c, out);
         }
     }
+}
+
+/// Walks the chain of consolidating departments of `department` in `year`.
+fn consolidated_in(
+    consolidation: &HashMap<(i32, i32), i32>,
+    mut department: i32,
+    year: i32,
+    summed: &HashSet<i32>,
+) -> bool {
+    // A chain is as deep as the department tree; the bound only guards against a cycle.
+    for _ in 0..64 {
+        match consolidation.get(&(department, year)) {
+            Some(parent) if summed.contains(parent) => return true,
+            Some(&parent) => department = parent,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// The per-version catalogue, shared by all requests.
@@ -568,7 +612,7 @@ pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) ->
                 None => unit.consolidated_into.is_none(),
                 Some(set) => {
                     set.contains(&unit.department)
-                        && !unit.consolidated_into.is_some_and(|p| set.contains(&p))
+                        && !catalog.consolidated_in(unit.department, year, set)
                 }
             };
             if !included {
@@ -631,4 +675,24 @@ pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) ->
     };
     outcome.cells.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consolidation_is_followed_through_every_level() {
+        // 3 is inside 2's budget, 2 inside 1's, in 2023; in 2022 only 3 inside 2.
+        let chain = HashMap::from([((3, 2023), 2), ((2, 2023), 1), ((3, 2022), 2)]);
+        let set = |ids: &[i32]| ids.iter().copied().collect::<HashSet<i32>>();
+        assert!(consolidated_in(&chain, 3, 2023, &set(&[1, 3])));
+        assert!(consolidated_in(&chain, 3, 2023, &set(&[2, 3])));
+        assert!(!consolidated_in(&chain, 3, 2023, &set(&[3])));
+        assert!(!consolidated_in(&chain, 3, 2022, &set(&[1, 3])));
+        assert!(!consolidated_in(&chain, 1, 2023, &set(&[1, 2, 3])));
+        // A cycle in bad data ends.
+        let cycle = HashMap::from([((1, 2023), 2), ((2, 2023), 1)]);
+        assert!(!consolidated_in(&cycle, 1, 2023, &set(&[5])));
+    }
 }

@@ -449,8 +449,9 @@ impl AggregateQuery {
     /// most specific level printed (项), as the crosswalk places lines by their own code.
     /// A line is never counted twice: a department-year whose budget its parent's consolidated
     /// budget already includes (a unit that is not independently accounted, whose parent has a
-    /// budget that year) is left out whenever that parent is part of the sum — always, unless
-    /// `filter.departments` lists the unit without its parent. Nothing not stated becomes `0`:
+    /// budget that year) is left out whenever that parent, or a department consolidating the
+    /// parent in turn, is part of the sum — always, unless `filter.departments` lists the unit
+    /// without those. Nothing not stated becomes `0`:
     /// a cell or measure with no stated amount is null, and `count` / `statedCount` say how
     /// many department-years a sum covers.
     #[allow(clippy::too_many_arguments)]
