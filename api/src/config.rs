@@ -3,7 +3,7 @@
 use crate::limits::Limits;
 use crate::ratelimit::TrustedProxies;
 use crate::telemetry::LogFormat;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use std::time::Duration;
 
 /// Open budget data API: GraphQL over government budget disclosures.
@@ -126,8 +126,37 @@ impl Config {
         }
     }
 
-    /// Defaults, as `cargo run -p api` with no flags (for tests and embedding).
+    /// Defaults, as `cargo run -p api` with no flags and no environment (for tests and
+    /// embedding): a plain value, so an ambient `MAX_DEPTH` or `PORT` cannot change it.
     pub fn defaults() -> Config {
-        Config::parse_from(["api"])
+        let matches = Self::without_environment().get_matches_from(["api"]);
+        Config::from_arg_matches(&matches).expect("the defaults parse")
+    }
+
+    /// The command line with every environment variable fallback removed.
+    fn without_environment() -> clap::Command {
+        Config::command().mut_args(|arg| arg.env(None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_read_no_environment() {
+        assert!(
+            Config::command()
+                .get_arguments()
+                .any(|a| a.get_env().is_some())
+        );
+        assert!(
+            Config::without_environment()
+                .get_arguments()
+                .all(|a| a.get_env().is_none())
+        );
+        // The documented defaults, whatever the environment says.
+        assert_eq!(Config::defaults().port, 8000);
+        assert_eq!(Config::defaults().host, "127.0.0.1");
     }
 }
