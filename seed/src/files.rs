@@ -4,32 +4,20 @@ use crate::error::DataError;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-/// The files of a data directory, in load order. Every one is required.
-pub const FILES: &[&str] = &[
-    "datapackage.json",
-    "sources.csv",
-    "departments.csv",
-    "staffing.csv",
-    "classifications.csv",
-    "budget_lines.csv",
-    "allocations.csv",
-    "headlines.csv",
-    "projects.csv",
-    "subprojects.csv",
-    "three_public.csv",
-    "tasks.csv",
-    "indicators.csv",
-    "text.json",
-];
-
-macro_rules! bundled_files {
+/// Defines the list of data files and the bundled copy of each from one list of names.
+macro_rules! data_files {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../data/pingshan-gsdmb-2023/", $name)))),*]
+        /// The files of a data directory, in load order. Every one is required.
+        pub const FILES: &[&str] = &[$($name),*];
+
+        /// The Pingshan 2023 disclosure, compiled in so the server can seed itself from any
+        /// directory.
+        const BUNDLED: &[(&str, &str)] =
+            &[$(($name, include_str!(concat!("../data/pingshan-gsdmb-2023/", $name)))),*];
     };
 }
 
-/// The Pingshan 2023 disclosure, compiled in so the server can seed itself from any directory.
-const BUNDLED: &[(&str, &str)] = bundled_files!(
+data_files!(
     "datapackage.json",
     "sources.csv",
     "departments.csv",
