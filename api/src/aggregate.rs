@@ -124,11 +124,18 @@ impl Catalog {
             .unwrap_or_else(|e| e.into_inner())
             .get_or_insert((scheme, year), || Arc::new(OnceCell::new()))
             .clone();
+        let mut read = false;
         let slice = cell
-            .get_or_try_init(|| Slice::load(db, self, scheme, year))
+            .get_or_try_init(|| {
+                read = true;
+                Slice::load(db, self, scheme, year)
+            })
             .await?
             .clone();
-        // Keep the cache within its budget, least recently used first.
+        if !read {
+            return Ok(slice);
+        }
+        // A slice was read: keep the cache within its budget, least recently used first.
         let mut slices = self.slices.lock().unwrap_or_else(|e| e.into_inner());
         let mut used: usize = slices
             .iter()
@@ -240,13 +247,21 @@ impl Catalogs {
     }
 }
 
-/// What cells are grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A dimension cells can be grouped by.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[graphql(name = "AggregateDimension")]
 pub enum Dimension {
+    /// The fiscal year.
     Year,
+    /// The department (as budgeted: a unit consolidated into its parent's budget is part of
+    /// the parent's cells, not a cell of its own, whenever the parent is summed).
     Department,
+    /// The classification node at `level` of `scheme` that the line falls under.
     Node,
+    /// The COFOG function (division or group, see `cofogLevel`) the line is placed in, by the
+    /// crosswalk in `seed/data/cofog/` (only for the `FUNCTIONAL` scheme).
     Cofog,
+    /// The crosswalk rule that placed the line in its COFOG function.
     CofogRule,
 }
 
@@ -278,13 +293,20 @@ pub struct Key {
     pub rule: Option<CofogRule>,
 }
 
-/// Which crosswalk rule placed a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// How the crosswalk placed an amount in a COFOG function.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CofogRule {
+    /// By its 类 (the 类 maps to one function as a whole).
     Class,
+    /// By its 款 or 项, which the crosswalk maps apart from its 类 (e.g. 网信事务, 基础研究).
     Subclass,
+    /// By the function of the unit that pays it: the line pays for the unit's own staff
+    /// (pension contributions 20805, staff medical insurance 21011, housing provident fund and
+    /// subsidies 22102, staff training 20508), which COFOG classifies with the unit's function.
+    /// The unit's function is the COFOG of its largest functional 款 that is not such a line,
+    /// in that year.
     UnitFunction,
-    /// No crosswalk row covers the code.
+    /// No crosswalk row covers the code: the amount has no COFOG function (`cofog` is null).
     Unmapped,
 }
 
@@ -593,7 +615,15 @@ pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) ->
             years
         }
     };
-    let by = |d: Dimension| spec.group_by.contains(&d);
+    // Which dimensions key the cells: looked up once, not once a line.
+    let [by_year, by_department, by_node, by_cofog, by_rule] = [
+        Dimension::Year,
+        Dimension::Department,
+        Dimension::Node,
+        Dimension::Cofog,
+        Dimension::CofogRule,
+    ]
+    .map(|d| spec.group_by.contains(&d));
     let unit_level = |c: &Arc<str>| -> Arc<str> {
         if spec.cofog_level == 1 && c.len() > 2 {
             c[..2].into()
@@ -626,15 +656,16 @@ pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) ->
                     continue;
                 };
                 let cofog = match &m.cofog {
+                    _ if !by_cofog => None,
                     Cofog::Fixed(c) => c.clone(),
                     Cofog::OfUnit => unit.unit_cofog.as_ref().map(unit_level),
                 };
                 let key = Key {
-                    year: by(Dimension::Year).then_some(year),
-                    department: by(Dimension::Department).then_some(unit.department),
-                    node: by(Dimension::Node).then_some(m.group),
-                    cofog: if by(Dimension::Cofog) { cofog } else { None },
-                    rule: by(Dimension::CofogRule).then_some(m.rule),
+                    year: by_year.then_some(year),
+                    department: by_department.then_some(unit.department),
+                    node: by_node.then_some(m.group),
+                    cofog,
+                    rule: by_rule.then_some(m.rule),
                 };
                 let at = match index.get(&key) {
                     Some(&at) => at,

@@ -6,72 +6,17 @@ use super::classification::{ClassificationNode, Scheme};
 use super::common::{Change, Decimal, MoneyUnit, money};
 use super::department::Department;
 use super::relay::Window;
-use crate::aggregate::{self, Catalog, Catalogs, CofogRule as Rule, DataVersion, Dimension, Key};
+use crate::aggregate::{self, Catalog, Catalogs, DataVersion, Dimension, Key};
 use crate::error::{ApiError, Result};
 use async_graphql::connection::PageInfo;
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, MergedObject, Object, SimpleObject};
 use rust_decimal::RoundingStrategy;
 use sea_orm::DatabaseConnection;
 use seed::cofog::Crosswalk;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-/// A dimension cells can be grouped by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum AggregateDimension {
-    /// The fiscal year.
-    Year,
-    /// The department (as budgeted: a unit consolidated into its parent's budget is part of
-    /// the parent's cells, not a cell of its own, whenever the parent is summed).
-    Department,
-    /// The classification node at `level` of `scheme` that the line falls under.
-    Node,
-    /// The COFOG function (division or group, see `cofogLevel`) the line is placed in, by the
-    /// crosswalk in `seed/data/cofog/` (only for the `FUNCTIONAL` scheme).
-    Cofog,
-    /// The crosswalk rule that placed the line in its COFOG function.
-    CofogRule,
-}
-
-impl From<AggregateDimension> for Dimension {
-    fn from(d: AggregateDimension) -> Dimension {
-        match d {
-            AggregateDimension::Year => Dimension::Year,
-            AggregateDimension::Department => Dimension::Department,
-            AggregateDimension::Node => Dimension::Node,
-            AggregateDimension::Cofog => Dimension::Cofog,
-            AggregateDimension::CofogRule => Dimension::CofogRule,
-        }
-    }
-}
-
-/// How the crosswalk placed an amount in a COFOG function.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum CofogRule {
-    /// By its 类 (the 类 maps to one function as a whole).
-    Class,
-    /// By its 款 or 项, which the crosswalk maps apart from its 类 (e.g. 网信事务, 基础研究).
-    Subclass,
-    /// By the function of the unit that pays it: the line pays for the unit's own staff
-    /// (pension contributions 20805, staff medical insurance 21011, housing provident fund and
-    /// subsidies 22102, staff training 20508), which COFOG classifies with the unit's function.
-    /// The unit's function is the COFOG of its largest functional 款 that is not such a line,
-    /// in that year.
-    UnitFunction,
-    /// No crosswalk row covers the code: the amount has no COFOG function (`cofog` is null).
-    Unmapped,
-}
-
-impl From<Rule> for CofogRule {
-    fn from(r: Rule) -> CofogRule {
-        match r {
-            Rule::Class => CofogRule::Class,
-            Rule::Subclass => CofogRule::Subclass,
-            Rule::UnitFunction => CofogRule::UnitFunction,
-            Rule::Unmapped => CofogRule::Unmapped,
-        }
-    }
-}
+pub use crate::aggregate::{CofogRule, Dimension as AggregateDimension};
 
 /// What the lines summed are restricted to. Every list is OR within itself and AND across.
 #[derive(InputObject, Default)]
@@ -113,14 +58,15 @@ pub enum AggregateMeasure {
     Procurement,
 }
 
-/// The sums of a set of budget lines.
-#[derive(Clone)]
-struct Sums {
+/// The sums of a set of budget lines: everything the filter selects (`Aggregate.total`), or
+/// one cell's lines.
+#[derive(Clone, Copy)]
+pub struct AggregateTotal {
     sums: aggregate::Sums,
     unit: MoneyUnit,
 }
 
-impl Sums {
+impl AggregateTotal {
     fn measure(&self, m: AggregateMeasure) -> aggregate::Measure {
         match m {
             AggregateMeasure::Amount => self.sums.amount,
@@ -131,31 +77,29 @@ impl Sums {
     }
 }
 
-/// The sums over everything the filter selects.
-pub struct AggregateTotal(Sums);
-
-/// The sums over everything the filter selects.
+/// The sums of a set of budget lines: everything the filter selects (`Aggregate.total`), or
+/// one cell's lines.
 #[Object]
 impl AggregateTotal {
     /// Sum of the stated line totals, in the aggregate's `unit`; null when no line states one.
     async fn amount(&self) -> Option<Decimal> {
-        money(self.0.sums.amount.sum, self.0.unit)
+        money(self.sums.amount.sum, self.unit)
     }
     /// Sum of the stated basic expenditure; null when none is stated.
     async fn basic(&self) -> Option<Decimal> {
-        money(self.0.sums.basic.sum, self.0.unit)
+        money(self.sums.basic.sum, self.unit)
     }
     /// Sum of the stated project expenditure; null when none is stated.
     async fn project(&self) -> Option<Decimal> {
-        money(self.0.sums.project.sum, self.0.unit)
+        money(self.sums.project.sum, self.unit)
     }
     /// Sum of the stated government procurement; null when none is stated.
     async fn procurement(&self) -> Option<Decimal> {
-        money(self.0.sums.procurement.sum, self.0.unit)
+        money(self.sums.procurement.sum, self.unit)
     }
     /// Department-years with at least one line in the sum.
     async fn count(&self) -> i64 {
-        self.0.sums.count
+        self.sums.count
     }
     /// Department-years whose lines state `measure`: when smaller than `count`, the sum of
     /// that measure is partial.
@@ -163,7 +107,7 @@ impl AggregateTotal {
         &self,
         #[graphql(default, desc = "The measure.")] measure: AggregateMeasure,
     ) -> i64 {
-        self.0.measure(measure).stated
+        self.measure(measure).stated
     }
 }
 
@@ -181,17 +125,21 @@ struct Shared {
 /// The cells of a base year, computed on first use.
 type BaseCells = tokio::sync::OnceCell<HashMap<Key, aggregate::Sums>>;
 
-/// One cell: the sums of the lines that share its dimension values.
-pub struct AggregateCell {
+/// One cell: the values of its dimensions (null where not grouped by), with the sums of the
+/// lines that share them.
+#[derive(MergedObject)]
+pub struct AggregateCell(CellKey, AggregateTotal);
+
+/// A cell's dimension values, share and change.
+pub struct CellKey {
     key: Key,
-    sums: Sums,
+    amount: Option<i64>,
     shared: Arc<Shared>,
 }
 
-/// One cell: the sums of the lines that share its dimension values. Dimensions not grouped
-/// by are null.
+/// A cell's dimension values, share and change.
 #[Object]
-impl AggregateCell {
+impl CellKey {
     /// The fiscal year (grouped by `YEAR`).
     async fn year(&self) -> Option<i32> {
         self.key.year
@@ -222,45 +170,17 @@ impl AggregateCell {
     /// The rule that placed the cell's amounts in their COFOG function (grouped by
     /// `COFOG_RULE`).
     async fn cofog_rule(&self) -> Option<CofogRule> {
-        self.key.rule.map(CofogRule::from)
-    }
-    /// Sum of the stated line totals, in the aggregate's `unit`; null when no line states one.
-    async fn amount(&self) -> Option<Decimal> {
-        money(self.sums.sums.amount.sum, self.sums.unit)
-    }
-    /// Sum of the stated basic expenditure; null when none is stated.
-    async fn basic(&self) -> Option<Decimal> {
-        money(self.sums.sums.basic.sum, self.sums.unit)
-    }
-    /// Sum of the stated project expenditure; null when none is stated.
-    async fn project(&self) -> Option<Decimal> {
-        money(self.sums.sums.project.sum, self.sums.unit)
-    }
-    /// Sum of the stated government procurement; null when none is stated.
-    async fn procurement(&self) -> Option<Decimal> {
-        money(self.sums.sums.procurement.sum, self.sums.unit)
+        self.key.rule
     }
     /// `amount` as a fraction of the filtered total's amount, rounded to 6 places (e.g.
     /// `"0.9803"`); null when either is null or the total is 0.
     async fn share(&self) -> Option<Decimal> {
-        let part = self.sums.sums.amount.sum?;
+        let part = self.amount?;
         let whole = self.shared.total.amount.sum.filter(|w| *w != 0)?;
         Some(Decimal(
             (rust_decimal::Decimal::from(part) / rust_decimal::Decimal::from(whole))
                 .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero),
         ))
-    }
-    /// Department-years with at least one line in the cell.
-    async fn count(&self) -> i64 {
-        self.sums.sums.count
-    }
-    /// Department-years whose lines in the cell state `measure`: when smaller than `count`,
-    /// the cell's sum of that measure is partial.
-    async fn stated_count(
-        &self,
-        #[graphql(default, desc = "The measure.")] measure: AggregateMeasure,
-    ) -> i64 {
-        self.sums.measure(measure).stated
     }
     /// This cell's `amount` compared with the same cell in `baseYear` (same filter, same
     /// dimensions, the year replaced), in 万元. `base` is null when nothing is stated there.
@@ -292,7 +212,7 @@ impl AggregateCell {
             base_year,
             year,
             base.get(&key).and_then(|s| s.amount.sum),
-            self.sums.sums.amount.sum,
+            self.amount,
             (None, None),
         ))
     }
@@ -367,10 +287,10 @@ impl Aggregate {
     /// The sums over everything the filter selects (the sum of all cells, each department-year
     /// counted once).
     async fn total(&self) -> AggregateTotal {
-        AggregateTotal(Sums {
+        AggregateTotal {
             sums: self.shared.total,
             unit: self.unit,
-        })
+        }
     }
     /// The cells, as a Relay connection (at most 100 a page).
     #[graphql(
@@ -411,14 +331,17 @@ impl Aggregate {
         let window = Window::new(order_index.len(), first, after, last, before)?;
         let cell = |i: usize| {
             let (key, sums) = &self.cells[order_index[i]];
-            AggregateCell {
-                key: key.clone(),
-                sums: Sums {
+            AggregateCell(
+                CellKey {
+                    key: key.clone(),
+                    amount: sums.amount.sum,
+                    shared: self.shared.clone(),
+                },
+                AggregateTotal {
                     sums: *sums,
                     unit: self.unit,
                 },
-                shared: self.shared.clone(),
-            }
+            )
         };
         Ok(AggregateCellConnection {
             edges: (window.start..window.end)
@@ -484,7 +407,7 @@ impl AggregateQuery {
                 "`cofogLevel` is {cofog_level}; COFOG levels are 1 (division) and 2 (group)"
             )));
         }
-        let group_by: BTreeSet<Dimension> = group_by.into_iter().map(Dimension::from).collect();
+        let group_by: BTreeSet<Dimension> = group_by.into_iter().collect();
         if scheme != Scheme::Functional
             && (group_by.contains(&Dimension::Cofog) || group_by.contains(&Dimension::CofogRule))
         {

@@ -106,7 +106,7 @@ impl ClassificationNode {
         Some(match crosswalk.resolve(&self.0.code) {
             Some(m) => CofogMapping {
                 function: m.cofog.as_deref().and_then(CofogFunction::of),
-                rule: crate::aggregate::CofogRule::of(Some(m.rule)).into(),
+                rule: CofogRule::of(Some(m.rule)),
                 matched_code: Some(m.code.clone()),
                 note: Some(m.note.clone()).filter(|n| !n.is_empty()),
             },
