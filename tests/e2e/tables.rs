@@ -121,18 +121,18 @@ async fn every_printed_cell_is_served_as_the_independent_reading() {
             .collect();
         let served = served_rows(table);
         // Every served row has one cell per column, keyed in column order.
+        let columns: Vec<&Value> = table["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c["key"])
+            .collect();
         for row in table["rows"].as_array().unwrap() {
             let keys: Vec<&Value> = row["cells"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|c| &c["column"])
-                .collect();
-            let columns: Vec<&Value> = table["columns"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| &c["key"])
                 .collect();
             assert_eq!(keys, columns, "表{number} row {}", row["position"]);
         }
