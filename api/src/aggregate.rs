@@ -10,109 +10,18 @@
 //! load) is left out whenever that parent, or a department that consolidates the parent, is
 //! part of the sum.
 
+use crate::catalog::Catalog;
 use crate::error::{ApiError, Result};
-use entity::{classification_node, department};
 use futures::StreamExt;
-use lru::LruCache;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, StreamTrait};
+use sea_orm::{DatabaseConnection, Statement, StreamTrait};
 use seed::cofog::{Crosswalk, Rule};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use tokio::sync::OnceCell;
 
-/// The data version a request runs against (set by the HTTP layer, see `http.rs`).
-#[derive(Clone, Copy, Debug)]
-pub struct DataVersion(pub i64);
-
-/// A slice, read on first use (concurrent first uses wait for one read).
-type SliceCell = OnceCell<Arc<Slice>>;
-
-/// Reference data of one data version.
-pub struct Catalog {
-    pub version: i64,
-    nodes: HashMap<i32, classification_node::Model>,
-    by_code: HashMap<(String, String), i32>,
-    children: HashMap<i32, Vec<i32>>,
-    pub departments: HashMap<i32, department::Model>,
-    department_by_code: HashMap<String, i32>,
-    /// Every year a department has a budget for, ascending.
-    years: Vec<i32>,
-    /// (department, year) → the department whose budget consolidates it that year.
-    consolidation: HashMap<(i32, i32), i32>,
-    /// Dense index of each node id (slices store the index).
-    node_index: HashMap<i32, u32>,
-    /// Node id of each dense index.
-    node_ids: Vec<i32>,
-    slices: Mutex<LruCache<(&'static str, i32), Arc<SliceCell>>>,
-    /// Most bytes the slices of this version may hold (the one in use is kept regardless).
-    slice_budget: usize,
-}
-
 impl Catalog {
-    async fn load(db: &DatabaseConnection, version: i64, slice_budget: usize) -> Result<Catalog> {
-        let nodes = classification_node::Entity::find().all(db).await?;
-        let departments = department::Entity::find().all(db).await?;
-        let backend = db.get_database_backend();
-        let years = db
-            .query_all_raw(Statement::from_string(
-                backend,
-                "SELECT DISTINCT year FROM department_year ORDER BY year",
-            ))
-            .await?
-            .iter()
-            .map(|row| row.try_get_by_index::<i32>(0))
-            .collect::<std::result::Result<Vec<i32>, _>>()?;
-        let consolidation = db
-            .query_all_raw(Statement::from_string(
-                backend,
-                "SELECT department_id, year, consolidated_into FROM department_year \
-                 WHERE consolidated_into IS NOT NULL",
-            ))
-            .await?
-            .iter()
-            .map(|row| {
-                Ok((
-                    (row.try_get_by_index(0)?, row.try_get_by_index(1)?),
-                    row.try_get_by_index(2)?,
-                ))
-            })
-            .collect::<std::result::Result<HashMap<(i32, i32), i32>, sea_orm::DbErr>>()?;
-        let mut node_ids: Vec<i32> = nodes.iter().map(|n| n.id).collect();
-        node_ids.sort_unstable();
-        let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
-        for n in &nodes {
-            if let Some(p) = n.parent_id {
-                children.entry(p).or_default().push(n.id);
-            }
-        }
-        for list in children.values_mut() {
-            list.sort_unstable();
-        }
-        Ok(Catalog {
-            version,
-            by_code: nodes
-                .iter()
-                .map(|n| ((n.scheme.clone(), n.code.clone()), n.id))
-                .collect(),
-            nodes: nodes.into_iter().map(|n| (n.id, n)).collect(),
-            children,
-            department_by_code: departments.iter().map(|d| (d.code.clone(), d.id)).collect(),
-            departments: departments.into_iter().map(|d| (d.id, d)).collect(),
-            years,
-            consolidation,
-            node_index: node_ids
-                .iter()
-                .enumerate()
-                .map(|(i, id)| (*id, i as u32))
-                .collect(),
-            node_ids,
-            slices: Mutex::new(LruCache::unbounded()),
-            slice_budget,
-        })
-    }
-
     /// The served lines of `scheme` in `year`: from the cache, or one statement.
-    async fn slice(
+    pub(crate) async fn slice(
         &self,
         db: &DatabaseConnection,
         scheme: &'static str,
@@ -148,102 +57,6 @@ impl Catalog {
             }
         }
         Ok(slice)
-    }
-
-    /// Whether `department`'s budget of `year` is already inside the budget of a department
-    /// in `summed`: its parent's, or (through a parent that is itself consolidated) any
-    /// ancestor's.
-    fn consolidated_in(&self, department: i32, year: i32, summed: &HashSet<i32>) -> bool {
-        consolidated_in(&self.consolidation, department, year, summed)
-    }
-
-    /// A node by id.
-    pub fn node(&self, id: i32) -> Option<&classification_node::Model> {
-        self.nodes.get(&id)
-    }
-
-    /// A department's id by code.
-    pub fn department_id(&self, code: &str) -> Option<i32> {
-        self.department_by_code.get(code).copied()
-    }
-
-    /// A node's id by scheme and code.
-    pub fn node_id(&self, scheme: &str, code: &str) -> Option<i32> {
-        self.by_code
-            .get(&(scheme.to_owned(), code.to_owned()))
-            .copied()
-    }
-
-    /// The ancestor of `id` at `level`, or `id` itself when it is at or above that level.
-    fn ancestor_at(&self, mut id: i32, level: i32) -> i32 {
-        while let Some(n) = self.nodes.get(&id) {
-            match n.parent_id {
-                Some(p) if n.level > level => id = p,
-                _ => break,
-            }
-        }
-        id
-    }
-
-    /// `id` and all nodes under it.
-    fn subtree(&self, id: i32, out: &mut Vec<i32>) {
-        out.push(id);
-        for &c in self.children.get(&id).into_iter().flatten() {
-            self.subtree(c, out);
-        }
-    }
-}
-
-/// Walks the chain of consolidating departments of `department` in `year`.
-fn consolidated_in(
-    consolidation: &HashMap<(i32, i32), i32>,
-    mut department: i32,
-    year: i32,
-    summed: &HashSet<i32>,
-) -> bool {
-    // A chain is as deep as the department tree; the bound only guards against a cycle.
-    for _ in 0..64 {
-        match consolidation.get(&(department, year)) {
-            Some(parent) if summed.contains(parent) => return true,
-            Some(&parent) => department = parent,
-            None => return false,
-        }
-    }
-    false
-}
-
-/// The per-version catalogue, shared by all requests.
-pub struct Catalogs {
-    current: RwLock<Option<Arc<Catalog>>>,
-    slice_budget: usize,
-}
-
-impl Catalogs {
-    /// Catalogues whose line slices may hold `slice_budget` bytes.
-    pub fn new(slice_budget: usize) -> Catalogs {
-        Catalogs {
-            current: RwLock::new(None),
-            slice_budget,
-        }
-    }
-
-    /// The catalogue of `version` (read from the database on the first ask after a load).
-    pub async fn get(&self, db: &DatabaseConnection, version: i64) -> Result<Arc<Catalog>> {
-        if let Some(c) = self
-            .current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            && c.version == version
-        {
-            return Ok(c.clone());
-        }
-        let fresh = Arc::new(Catalog::load(db, version, self.slice_budget).await?);
-        let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().is_none_or(|c| c.version <= version) {
-            *slot = Some(fresh.clone());
-        }
-        Ok(fresh)
     }
 }
 
@@ -711,6 +524,7 @@ pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::consolidated_in;
 
     #[test]
     fn consolidation_is_followed_through_every_level() {

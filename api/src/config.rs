@@ -97,10 +97,6 @@ pub struct Config {
     /// departments' functional trees). Slices beyond it are read again when asked for.
     #[arg(long, env = "AGGREGATE_CACHE_MB", default_value_t = 128)]
     pub aggregate_cache_mb: usize,
-    /// How long a DataLoader batch waits for more keys, in microseconds. Longer windows make
-    /// statement counts steadier on a busy machine and every request slower.
-    #[arg(long, env = "DATALOADER_WINDOW_US", default_value_t = 1_000)]
-    pub dataloader_window_us: u64,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,

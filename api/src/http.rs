@@ -2,9 +2,10 @@
 //! GraphQL-over-HTTP spec says, HTTP caching (ETag, Cache-Control, 304) and the in-process
 //! response cache, and the per-request timeout.
 
+use crate::catalog::Catalogs;
 use crate::error::{code_of, ensure_code, refusal};
 use crate::limits::{Limits, check_text};
-use crate::loaders::loaders;
+use crate::loaders::Loaders;
 use crate::metrics::{self, OperationNames};
 use crate::ratelimit::{RateLimiter, RateTicket, SMALL_COST};
 use crate::schema::AppSchema;
@@ -90,8 +91,8 @@ pub struct GraphQLService {
     pub limiter: Option<Arc<RateLimiter>>,
     /// Bounded labels for operation names in metrics.
     pub operations: Arc<OperationNames>,
-    /// How long a DataLoader batch waits for more keys.
-    pub loader_window: Duration,
+    /// The reference data of the current data version, in memory.
+    pub catalogs: Arc<Catalogs>,
 }
 
 /// What happened to a request, for metrics.
@@ -513,18 +514,32 @@ impl GraphQLService {
             metrics::count("budget_response_cache_misses_total");
         }
         let executed = Arc::new(Executed::default());
-        let mut request = request
-            .data(loaders(self.db.clone(), self.loader_window))
-            .data(executed.clone())
-            .data(crate::aggregate::DataVersion(
-                self.version.load(std::sync::atomic::Ordering::Relaxed),
-            ));
-        if let Some(ticket) = ticket {
-            request = request.data(ticket);
-        }
         let timeout = Duration::from_millis(self.limits.timeout_ms);
-        let mut response = match tokio::time::timeout(timeout, self.schema.execute(request)).await {
-            Ok(response) => response,
+        let run = async {
+            // The reference data is read once per data version (by the first request after a
+            // load); the timeout covers that read too.
+            let catalog = self.catalogs.get(&self.db, version).await?;
+            let mut request = request
+                .data(Loaders::new(self.db.clone(), catalog))
+                .data(executed.clone());
+            if let Some(ticket) = ticket {
+                request = request.data(ticket);
+            }
+            Ok::<_, crate::error::ApiError>(self.schema.execute(request).await)
+        };
+        let mut response = match tokio::time::timeout(timeout, run).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => {
+                tracing::error!(?error, "cannot read the reference data");
+                outcome.kind = "error";
+                outcome.codes.push("INTERNAL".into());
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    media,
+                    "The data cannot be read right now; retry shortly.",
+                    "INTERNAL",
+                );
+            }
             Err(_) => {
                 tracing::warn!(timeout_ms = self.limits.timeout_ms, "request timed out");
                 outcome.kind = "timeout";

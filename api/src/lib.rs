@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod assets;
 pub mod bulk;
+pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod http;

@@ -1,44 +1,208 @@
-//! DataLoader batching: every relationship is fetched through one [`Db`] loader per request,
-//! so a query costs a fixed number of statements however many rows it touches.
+//! Per-request fetching. Reference data (departments, classification nodes, sources, projects)
+//! comes from the data version's [`Catalog`] in memory; everything that grows with the data
+//! comes from the database in batches, so a query costs a fixed number of statements however
+//! many rows it touches.
 //!
-//! A relationship is a [`Group`]: which entity, which key, and how to select many keys at once.
-//! `Many<G>` loads every row for a key; `One<G>` the single row with that key.
+//! A relationship is a [`Group`]: which entity, which key, how to select many keys at once,
+//! and, for the tables the catalogue holds, how to answer from memory. `Many<G>` loads every
+//! row for a key; `One<G>` the single row with that key.
+//!
+//! Batches form by resolver pass, not by time. async-graphql polls sibling fields and list
+//! items together; each ask puts its key into the open batch of its kind and yields once, so
+//! when the first ask runs the batch every sibling of that pass has joined it. A key asked for
+//! before (answered, or in a batch still in flight) is never fetched again in the request. A
+//! query's statement count therefore depends on its shape and the data, never on timing or
+//! load, and no ask waits on a timer. (async-graphql's `DataLoader`, used here before, waits a
+//! window, 1 ms by default, and fetches again a key whose batch is in flight: under load its
+//! batches split, and a query's statement count drifted with the load.)
+//!
+//! Some kinds are fetched for a whole department at once ([`Group::Unit`]): a budget's
+//! headlines, projects and 三公 come with every other year's, so comparisons with another year
+//! (`change(baseYear:)`) cost no further statement.
 
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use crate::catalog::Catalog;
 use entity::*;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+use sea_orm::sea_query::JoinType;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{QuerySelect, RelationDef};
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
-/// The per-request loader.
-pub type Loaders = DataLoader<Db, HashMapCache>;
-
-/// Builds the loader for one request. Its cache lives as long as the request, so a key asked
-/// for by several fields is fetched once even when the asks fall into different batches.
-/// `window` is how long a batch waits for more keys (`DATALOADER_WINDOW_US`).
-pub fn loaders(db: DatabaseConnection, window: Duration) -> Loaders {
-    DataLoader::with_cache(Db(db), tokio::spawn, HashMapCache::default()).delay(window)
-}
-
-/// Database handle the loaders query.
+/// Database handle the batch fetches query.
+#[derive(Clone)]
 pub struct Db(pub DatabaseConnection);
 
 /// A (department id, year) pair.
 pub type DeptYear = (i32, i32);
 
+/// A kind of key that can be fetched in batches (and perhaps answered from memory).
+pub trait Fetch: Hash + Eq + Clone + Send + Sync + 'static {
+    type Value: Clone + Send + Sync + 'static;
+    /// What one fetch covers: the key itself, or more (every year of a department).
+    type Unit: Hash + Eq + Clone + Send + Sync + 'static;
+    /// The unit a key is fetched with.
+    fn unit(&self) -> Self::Unit;
+    /// The answer from the catalogue, for the kinds it holds (`Some(None)`: it holds the kind
+    /// and there is no such row); `None` for kinds fetched from the database.
+    fn remembered(&self, _catalog: &Catalog) -> Option<Option<Self::Value>> {
+        None
+    }
+    /// Fetches the values of every key in `units` (keys with no value are absent).
+    fn fetch(db: Db, units: Vec<Self::Unit>) -> BoxFuture<'static, Answer<Self>>;
+}
+
+/// The values a batch fetched, by key.
+pub type Answer<K> = Result<HashMap<K, <K as Fetch>::Value>, Arc<sea_orm::DbErr>>;
+
+/// A batch in flight or done; everyone who asked for one of its keys awaits it.
+type Batch<K> =
+    Shared<BoxFuture<'static, Result<Arc<HashMap<K, <K as Fetch>::Value>>, Arc<sea_orm::DbErr>>>>;
+
+/// The keys of one kind asked for in a request.
+struct Kind<K: Fetch> {
+    /// Every unit asked for, with the batch that fetches (or fetched) it.
+    asked: HashMap<K::Unit, Batch<K>>,
+    /// The batch still taking units: its list is `None` once it has started.
+    open: Option<(Units<K>, Batch<K>)>,
+}
+
+/// The units a batch will fetch; taken (`None`) when it starts.
+type Units<K> = Arc<Mutex<Option<Vec<<K as Fetch>::Unit>>>>;
+
+impl<K: Fetch> Kind<K> {
+    /// Adds `key` to the open batch, or opens one.
+    fn join(&mut self, db: &Db, key: K::Unit) -> Batch<K> {
+        if let Some((keys, batch)) = &self.open
+            && let Some(list) = keys.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+        {
+            list.push(key);
+            return batch.clone();
+        }
+        let keys = Arc::new(Mutex::new(Some(vec![key])));
+        let (db, taken) = (db.clone(), keys.clone());
+        let batch = async move {
+            let keys = taken
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default();
+            K::fetch(db, keys).await.map(Arc::new)
+        }
+        .boxed()
+        .shared();
+        self.open = Some((keys, batch.clone()));
+        batch
+    }
+}
+
+/// The per-request loader: the data version's catalogue and the batches of the request.
+pub struct Loaders {
+    db: Db,
+    catalog: Arc<Catalog>,
+    kinds: Mutex<HashMap<TypeId, Box<dyn Any + Send>>>,
+}
+
+impl Loaders {
+    /// A loader for one request against `catalog`'s data version.
+    pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>) -> Loaders {
+        Loaders {
+            db: Db(db),
+            catalog,
+            kinds: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The reference data of the request's data version.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// The value of one key.
+    pub async fn load_one<K: Fetch>(
+        &self,
+        key: K,
+    ) -> Result<Option<K::Value>, Arc<sea_orm::DbErr>> {
+        Ok(self.load_many([key.clone()]).await?.remove(&key))
+    }
+
+    /// The values of `keys` (keys with no value are absent).
+    pub async fn load_many<K: Fetch>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<HashMap<K, K::Value>, Arc<sea_orm::DbErr>> {
+        let mut found = HashMap::new();
+        let mut waits: Vec<(K, Batch<K>)> = Vec::new();
+        let mut joined = false;
+        {
+            let mut kinds = self.kinds.lock().unwrap_or_else(|e| e.into_inner());
+            let kind = kinds
+                .entry(TypeId::of::<K>())
+                .or_insert_with(|| {
+                    Box::new(Kind::<K> {
+                        asked: HashMap::new(),
+                        open: None,
+                    })
+                })
+                .downcast_mut::<Kind<K>>()
+                .expect("one kind per key type");
+            for key in keys {
+                if let Some(value) = key.remembered(&self.catalog) {
+                    found.extend(value.map(|v| (key, v)));
+                    continue;
+                }
+                let unit = key.unit();
+                if let Some(batch) = kind.asked.get(&unit) {
+                    waits.push((key, batch.clone()));
+                } else {
+                    let batch = kind.join(&self.db, unit.clone());
+                    kind.asked.insert(unit, batch.clone());
+                    waits.push((key, batch));
+                    joined = true;
+                }
+            }
+        }
+        if joined {
+            // Let the siblings polled in this pass join the batch before it runs.
+            tokio::task::yield_now().await;
+        }
+        for (key, batch) in waits {
+            if let Some(value) = batch.await?.get(&key) {
+                found.insert(key, value.clone());
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The reference data of the request's data version.
+pub fn catalog<'a>(ctx: &'a async_graphql::Context<'_>) -> &'a Arc<Catalog> {
+    ctx.data_unchecked::<Loaders>().catalog()
+}
+
 /// A relationship: the rows of `Entity` that belong to a `Key`.
 pub trait Group: Send + Sync + 'static {
     type Entity: EntityTrait<Model: Send + Sync + Clone>;
     type Key: Hash + Eq + Clone + Send + Sync + 'static;
-    /// Selects the rows of all `keys` (may select more; extra rows are dropped).
-    fn condition(keys: &[Self::Key]) -> Condition;
+    /// What one fetch covers (the key, or every year of a department).
+    type Unit: Hash + Eq + Clone + Send + Sync + 'static;
+    /// The unit a key is fetched with.
+    fn unit(key: &Self::Key) -> Self::Unit;
+    /// Selects the rows of all `units` (may select more; rows of keys nobody asked for are
+    /// kept, in case they are asked for later in the request).
+    fn condition(units: &[Self::Unit]) -> Condition;
     /// The key a row belongs to.
     fn key(model: &<Self::Entity as EntityTrait>::Model) -> Self::Key;
     /// Row order within a key.
     fn order() -> <Self::Entity as EntityTrait>::Column;
+    /// The rows of `key` from the catalogue, for the groups it holds.
+    fn remembered(_catalog: &Catalog, _key: &Self::Key) -> Option<Vec<Model<Self>>> {
+        None
+    }
 }
 
 /// All rows of a group's key, in order.
@@ -74,51 +238,62 @@ macro_rules! key_type {
 key_type!(Many);
 key_type!(One);
 
-type Model<G> = <<G as Group>::Entity as EntityTrait>::Model;
+pub type Model<G> = <<G as Group>::Entity as EntityTrait>::Model;
 
 async fn fetch<G: Group>(
     db: &DatabaseConnection,
-    keys: &[G::Key],
+    units: &[G::Unit],
 ) -> Result<Vec<Model<G>>, Arc<sea_orm::DbErr>> {
     G::Entity::find()
-        .filter(G::condition(keys))
+        .filter(G::condition(units))
         .order_by_asc(G::order())
         .all(db)
         .await
         .map_err(Arc::new)
 }
 
-impl<G: Group> Loader<Many<G>> for Db {
+impl<G: Group> Fetch for Many<G> {
     type Value = Arc<Vec<Model<G>>>;
-    type Error = Arc<sea_orm::DbErr>;
-
-    async fn load(&self, keys: &[Many<G>]) -> Result<HashMap<Many<G>, Self::Value>, Self::Error> {
-        let raw: Vec<G::Key> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut grouped: HashMap<G::Key, Vec<Model<G>>> =
-            raw.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for row in fetch::<G>(&self.0, &raw).await? {
-            if let Some(rows) = grouped.get_mut(&G::key(&row)) {
-                rows.push(row);
+    type Unit = G::Unit;
+    fn unit(&self) -> G::Unit {
+        G::unit(&self.0)
+    }
+    fn remembered(&self, catalog: &Catalog) -> Option<Option<Self::Value>> {
+        G::remembered(catalog, &self.0).map(|rows| Some(Arc::new(rows)))
+    }
+    fn fetch(db: Db, units: Vec<G::Unit>) -> BoxFuture<'static, Answer<Self>> {
+        async move {
+            let mut grouped: HashMap<Many<G>, Vec<Model<G>>> = HashMap::new();
+            for row in fetch::<G>(&db.0, &units).await? {
+                grouped
+                    .entry(Many::new(G::key(&row)))
+                    .or_default()
+                    .push(row);
             }
+            Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
         }
-        Ok(grouped
-            .into_iter()
-            .map(|(k, v)| (Many::new(k), Arc::new(v)))
-            .collect())
+        .boxed()
     }
 }
 
-impl<G: Group> Loader<One<G>> for Db {
+impl<G: Group> Fetch for One<G> {
     type Value = Model<G>;
-    type Error = Arc<sea_orm::DbErr>;
-
-    async fn load(&self, keys: &[One<G>]) -> Result<HashMap<One<G>, Self::Value>, Self::Error> {
-        let raw: Vec<G::Key> = keys.iter().map(|k| k.0.clone()).collect();
-        Ok(fetch::<G>(&self.0, &raw)
-            .await?
-            .into_iter()
-            .map(|row| (One::new(G::key(&row)), row))
-            .collect())
+    type Unit = G::Unit;
+    fn unit(&self) -> G::Unit {
+        G::unit(&self.0)
+    }
+    fn remembered(&self, catalog: &Catalog) -> Option<Option<Self::Value>> {
+        G::remembered(catalog, &self.0).map(|rows| rows.into_iter().next())
+    }
+    fn fetch(db: Db, units: Vec<G::Unit>) -> BoxFuture<'static, Answer<Self>> {
+        async move {
+            Ok(fetch::<G>(&db.0, &units)
+                .await?
+                .into_iter()
+                .map(|row| (One::new(G::key(&row)), row))
+                .collect())
+        }
+        .boxed()
     }
 }
 
@@ -130,17 +305,17 @@ fn dept_year_condition<C: ColumnTrait>(dept: C, year: C, keys: &[DeptYear]) -> C
         .add(year.is_in(years))
 }
 
-/// Rows of a department-year, in `order` (default: the printed position).
+/// Rows of a department-year, in `order` (default: the printed position). With `all years`,
+/// one fetch covers every year of the department: the comparisons (`change(baseYear:)`) then
+/// find the other year already fetched.
 macro_rules! by_dept_year {
-    ($($(#[$doc:meta])* $group:ident => $table:ident $(order $order:ident)?;)*) => {$(
+    ($($(#[$doc:meta])* $group:ident => $table:ident $(order $order:ident)? $(all $years:ident)?;)*) => {$(
         $(#[$doc])*
         pub struct $group;
         impl Group for $group {
             type Entity = $table::Entity;
             type Key = DeptYear;
-            fn condition(keys: &[DeptYear]) -> Condition {
-                dept_year_condition($table::Column::DepartmentId, $table::Column::Year, keys)
-            }
+            by_dept_year!(@unit $table $($years)?);
             fn key(m: &$table::Model) -> DeptYear {
                 (m.department_id, m.year)
             }
@@ -151,17 +326,35 @@ macro_rules! by_dept_year {
     )*};
     (@order $table:ident) => { $table::Column::Position };
     (@order $table:ident $order:ident) => { $table::Column::$order };
+    (@unit $table:ident) => {
+        type Unit = DeptYear;
+        fn unit(key: &DeptYear) -> DeptYear {
+            *key
+        }
+        fn condition(keys: &[DeptYear]) -> Condition {
+            dept_year_condition($table::Column::DepartmentId, $table::Column::Year, keys)
+        }
+    };
+    (@unit $table:ident years) => {
+        type Unit = i32;
+        fn unit(key: &DeptYear) -> i32 {
+            key.0
+        }
+        fn condition(departments: &[i32]) -> Condition {
+            Condition::all().add($table::Column::DepartmentId.is_in(departments.to_vec()))
+        }
+    };
 }
 
 by_dept_year! {
     /// Printed table rows of a department-year.
     LinesOf => budget_line;
-    /// Named figures of a department-year.
-    HeadlinesOf => headline;
-    /// Project budgets of a department-year.
-    ProjectsOf => project_budget;
-    /// 三公 items of a department-year.
-    ThreePublicOf => three_public;
+    /// Named figures of a department-year (fetched for all years of the department).
+    HeadlinesOf => headline all years;
+    /// Project budgets of a department-year (fetched for all years of the department).
+    ProjectsOf => project_budget all years;
+    /// 三公 items of a department-year (fetched for all years of the department).
+    ThreePublicOf => three_public all years;
     /// Revenue-source columns of 表4 and 表5 rows of a department-year (file order).
     AllocationsOf => allocation order Id;
     /// Performance indicators of a department-year.
@@ -182,70 +375,61 @@ by_dept_year! {
     ProfileOf => department_profile order Id;
 }
 
-/// Rows that point at a parent row through an `i32` column.
+/// Rows that point at a row through an `i32` column; `memory(catalog, key)` answers from the
+/// catalogue for the tables it holds.
 macro_rules! by_column {
-    ($($(#[$doc:meta])* $group:ident => $table:ident . $column:ident ($field:ident) order $order:ident;)*) => {$(
+    ($($(#[$doc:meta])* $group:ident => $table:ident . $column:ident ($field:ident $($opt:ident)?) order $order:ident
+       $(memory($catalog:ident, $key:ident) $memory:expr)?;)*) => {$(
         $(#[$doc])*
         pub struct $group;
         impl Group for $group {
             type Entity = $table::Entity;
             type Key = i32;
+            type Unit = i32;
+            fn unit(key: &i32) -> i32 {
+                *key
+            }
             fn condition(keys: &[i32]) -> Condition {
                 Condition::all().add($table::Column::$column.is_in(keys.to_vec()))
             }
             fn key(m: &$table::Model) -> i32 {
-                m.$field
+                by_column!(@field m $field $($opt)?)
             }
             fn order() -> $table::Column {
                 $table::Column::$order
             }
+            $(fn remembered($catalog: &Catalog, $key: &i32) -> Option<Vec<$table::Model>> {
+                Some($memory)
+            })?
         }
     )*};
+    (@field $m:ident $field:ident) => { $m.$field };
+    (@field $m:ident $field:ident optional) => { $m.$field.unwrap_or_default() };
 }
 
 by_column! {
     /// A department by id.
-    DepartmentById => department.Id(id) order Code;
+    DepartmentById => department.Id(id) order Code
+        memory(c, id) c.departments.get(id).cloned().into_iter().collect();
     /// A classification node by id.
-    NodeById => classification_node.Id(id) order Code;
+    NodeById => classification_node.Id(id) order Code
+        memory(c, id) c.node(*id).cloned().into_iter().collect();
     /// A source by id.
-    SourceById => source.Id(id) order Id;
+    SourceById => source.Id(id) order Id
+        memory(c, id) c.source(*id).cloned().into_iter().collect();
     /// A project by id.
-    ProjectById => project.Id(id) order Key;
-    /// Sub-items of a project budget.
-    SubprojectsOf => subproject.ProjectBudgetId(project_budget_id) order Position;
+    ProjectById => project.Id(id) order Key
+        memory(c, id) c.project(*id).cloned().into_iter().collect();
     /// Performance goals of a project budget.
     ProjectGoalsOf => project_goal.ProjectBudgetId(project_budget_id) order Position;
     /// A project's budgets across departments and years.
     BudgetsOfProject => project_budget.ProjectId(project_id) order Year;
-}
-
-/// Rows whose optional parent column points at a key.
-macro_rules! by_parent {
-    ($($(#[$doc:meta])* $group:ident => $table:ident . $column:ident ($field:ident) order $order:ident;)*) => {$(
-        $(#[$doc])*
-        pub struct $group;
-        impl Group for $group {
-            type Entity = $table::Entity;
-            type Key = i32;
-            fn condition(keys: &[i32]) -> Condition {
-                Condition::all().add($table::Column::$column.is_in(keys.to_vec()))
-            }
-            fn key(m: &$table::Model) -> i32 {
-                m.$field.unwrap_or_default()
-            }
-            fn order() -> $table::Column {
-                $table::Column::$order
-            }
-        }
-    )*};
-}
-
-by_parent! {
     /// Units of a department.
-    UnitsOf => department.ParentId(parent_id) order Code;
+    UnitsOf => department.ParentId(parent_id optional) order Code
+        memory(c, id) c.units(*id).cloned().collect();
     /// Children of a classification node.
-    ChildrenOf => classification_node.ParentId(parent_id) order Code;
+    ChildrenOf => classification_node.ParentId(parent_id optional) order Code
+        memory(c, id) c.children(*id).cloned().collect();
 }
 
 /// A department by code.
@@ -253,6 +437,10 @@ pub struct DepartmentByCode;
 impl Group for DepartmentByCode {
     type Entity = department::Entity;
     type Key = String;
+    type Unit = String;
+    fn unit(key: &String) -> String {
+        key.clone()
+    }
     fn condition(keys: &[String]) -> Condition {
         Condition::all().add(department::Column::Code.is_in(keys.to_vec()))
     }
@@ -262,6 +450,15 @@ impl Group for DepartmentByCode {
     fn order() -> department::Column {
         department::Column::Code
     }
+    fn remembered(catalog: &Catalog, code: &String) -> Option<Vec<department::Model>> {
+        Some(
+            catalog
+                .department_by_code(code)
+                .cloned()
+                .into_iter()
+                .collect(),
+        )
+    }
 }
 
 /// A classification node by (scheme, code).
@@ -269,6 +466,10 @@ pub struct NodeByCode;
 impl Group for NodeByCode {
     type Entity = classification_node::Entity;
     type Key = (String, String);
+    type Unit = (String, String);
+    fn unit(key: &(String, String)) -> (String, String) {
+        key.clone()
+    }
     fn condition(keys: &[(String, String)]) -> Condition {
         keys.iter().fold(Condition::any(), |c, (scheme, code)| {
             c.add(
@@ -284,38 +485,17 @@ impl Group for NodeByCode {
     fn order() -> classification_node::Column {
         classification_node::Column::Code
     }
-}
-
-/// The years a department has any figure for, ascending.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct YearsOf(pub i32);
-
-impl Loader<YearsOf> for Db {
-    type Value = Arc<Vec<i32>>;
-    type Error = Arc<sea_orm::DbErr>;
-
-    async fn load(&self, keys: &[YearsOf]) -> Result<HashMap<YearsOf, Self::Value>, Self::Error> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = department_year::Entity::find()
-            .filter(department_year::Column::DepartmentId.is_in(ids))
-            .all(&self.0)
-            .await
-            .map_err(Arc::new)?;
-        let mut years: HashMap<YearsOf, Vec<i32>> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for row in rows {
-            if let Some(list) = years.get_mut(&YearsOf(row.department_id)) {
-                list.push(row.year);
-            }
-        }
-        Ok(years
-            .into_iter()
-            .map(|(k, mut v)| {
-                v.sort_unstable();
-                v.dedup();
-                (k, Arc::new(v))
-            })
-            .collect())
+    fn remembered(
+        catalog: &Catalog,
+        (scheme, code): &(String, String),
+    ) -> Option<Vec<classification_node::Model>> {
+        Some(
+            catalog
+                .node_by_code(scheme, code)
+                .cloned()
+                .into_iter()
+                .collect(),
+        )
     }
 }
 
@@ -324,6 +504,10 @@ pub struct PrimaryLinesOf;
 impl Group for PrimaryLinesOf {
     type Entity = budget_line::Entity;
     type Key = (i32, i32, String);
+    type Unit = (i32, i32, String);
+    fn unit(key: &(i32, i32, String)) -> (i32, i32, String) {
+        key.clone()
+    }
     fn condition(keys: &[(i32, i32, String)]) -> Condition {
         let pairs: Vec<DeptYear> = keys.iter().map(|k| (k.0, k.1)).collect();
         let schemes: Vec<String> = keys.iter().map(|k| k.2.clone()).collect();
@@ -348,6 +532,10 @@ pub struct PrimaryLinesOfNode;
 impl Group for PrimaryLinesOfNode {
     type Entity = budget_line::Entity;
     type Key = i32;
+    type Unit = i32;
+    fn unit(key: &i32) -> i32 {
+        *key
+    }
     fn condition(keys: &[i32]) -> Condition {
         Condition::all()
             .add(budget_line::Column::NodeId.is_in(keys.to_vec()))
@@ -358,5 +546,82 @@ impl Group for PrimaryLinesOfNode {
     }
     fn order() -> budget_line::Column {
         budget_line::Column::Year
+    }
+}
+
+/// Every project budget of a department (all years), each with its sub-items, in one
+/// statement (a left join): a budget's projects, their sub-items and their comparisons with
+/// other years cost one statement together.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ProjectsOfDepartment(pub i32);
+
+/// A department's project budgets with their sub-items.
+#[derive(Default)]
+pub struct DepartmentProjects {
+    /// By year, then printed position.
+    budgets: Vec<project_budget::Model>,
+    /// Sub-items of each project budget, in printed order.
+    subprojects: HashMap<i32, Arc<Vec<subproject::Model>>>,
+}
+
+impl DepartmentProjects {
+    /// The project budgets of `year`, in printed order.
+    pub fn of_year(&self, year: i32) -> Vec<project_budget::Model> {
+        self.budgets
+            .iter()
+            .filter(|b| b.year == year)
+            .cloned()
+            .collect()
+    }
+
+    /// The sub-items of a project budget, in printed order.
+    pub fn subprojects(&self, budget: i32) -> Arc<Vec<subproject::Model>> {
+        self.subprojects.get(&budget).cloned().unwrap_or_default()
+    }
+}
+
+impl Fetch for ProjectsOfDepartment {
+    type Value = Arc<DepartmentProjects>;
+    type Unit = i32;
+    fn unit(&self) -> i32 {
+        self.0
+    }
+    fn fetch(db: Db, departments: Vec<i32>) -> BoxFuture<'static, Answer<Self>> {
+        async move {
+            let items: RelationDef = subproject::Entity::belongs_to(project_budget::Entity)
+                .from(subproject::Column::ProjectBudgetId)
+                .to(project_budget::Column::Id)
+                .into();
+            let rows = project_budget::Entity::find()
+                .join_rev(JoinType::LeftJoin, items)
+                .filter(project_budget::Column::DepartmentId.is_in(departments))
+                .order_by_asc(project_budget::Column::Year)
+                .order_by_asc(project_budget::Column::Position)
+                .order_by_asc(project_budget::Column::Id)
+                .order_by_asc(subproject::Column::Position)
+                .select_also(subproject::Entity)
+                .all(&db.0)
+                .await
+                .map_err(Arc::new)?;
+            let mut out: HashMap<ProjectsOfDepartment, DepartmentProjects> = HashMap::new();
+            let mut items: HashMap<i32, Vec<subproject::Model>> = HashMap::new();
+            for (budget, item) in rows {
+                let projects = out
+                    .entry(ProjectsOfDepartment(budget.department_id))
+                    .or_default();
+                if projects.budgets.last().is_none_or(|b| b.id != budget.id) {
+                    projects.budgets.push(budget.clone());
+                }
+                items.entry(budget.id).or_default().extend(item);
+            }
+            for projects in out.values_mut() {
+                for budget in &projects.budgets {
+                    let list = items.remove(&budget.id).unwrap_or_default();
+                    projects.subprojects.insert(budget.id, Arc::new(list));
+                }
+            }
+            Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+        }
+        .boxed()
     }
 }

@@ -65,7 +65,7 @@ impl AppState {
                     config.trusted_proxies.0.clone(),
                 ))
             }),
-            loader_window: Duration::from_micros(config.dataloader_window_us),
+            catalogs: Arc::new(crate::catalog::Catalogs::new(limits.aggregate_cache_bytes)),
             operations: Arc::new(OperationNames::new(
                 &crate::playground::EXAMPLES
                     .iter()

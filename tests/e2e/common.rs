@@ -153,13 +153,12 @@ impl App {
         App::with_state(test, state)
     }
 
-    /// With the response cache off, so every request reaches the database, and a DataLoader
-    /// window (50 ms) long enough that a busy test machine does not split batches: statement counts
-    /// then show the batching design, not the machine's load (that is the benchmark's).
+    /// With the response cache off, so every request reaches the database. (Batches form by
+    /// resolver pass, not by a time window, so statement counts do not depend on the machine's
+    /// load.)
     pub async fn uncached(test: TestDb) -> App {
         let config = api::config::Config {
             cache_entries: 0,
-            dataloader_window_us: 50_000,
             ..api::config::Config::defaults()
         };
         let state = AppState::with_config(test.db.clone(), &config).await;

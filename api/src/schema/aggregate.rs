@@ -6,7 +6,8 @@ use super::classification::{ClassificationNode, Scheme};
 use super::common::{Change, Decimal, MoneyUnit, money};
 use super::department::Department;
 use super::relay::Window;
-use crate::aggregate::{self, Catalog, Catalogs, DataVersion, Dimension, Key};
+use crate::aggregate::{self, Dimension, Key};
+use crate::catalog::Catalog;
 use crate::error::{ApiError, Result};
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, Enum, InputObject, MergedObject, Object, SimpleObject};
@@ -427,17 +428,7 @@ impl AggregateQuery {
             }
         }
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let version = match ctx.data_opt::<DataVersion>() {
-            Some(v) => v.0,
-            // Outside the HTTP layer (e.g. the schema run directly): read it.
-            None => seed::store::data_version(db)
-                .await
-                .map_err(|e| ApiError::Internal(Arc::new(sea_orm::DbErr::Custom(e.to_string()))))?,
-        };
-        let catalog = ctx
-            .data_unchecked::<Arc<Catalogs>>()
-            .get(db, version)
-            .await?;
+        let catalog = crate::loaders::catalog(ctx).clone();
         let spec = aggregate::Spec {
             scheme: scheme.as_str(),
             level,

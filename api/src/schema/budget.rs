@@ -7,7 +7,7 @@ use super::department::Department;
 use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure, figure_basis};
 use super::funding::{Funding, funding};
 use super::lines::{BudgetLine, select, trees};
-use super::projects::ProjectBudget;
+use super::projects::{ProjectBudget, department_projects};
 use super::reference::FiscalYear;
 use super::relay::global_id;
 use super::tables::{Facts, PrintedTable};
@@ -27,6 +27,11 @@ pub struct Budget {
 impl Budget {
     fn key(&self) -> DeptYear {
         (self.department.id, self.year)
+    }
+
+    /// The printed totals (from the catalogue: no statement).
+    fn totals(&self, ctx: &Context<'_>) -> Arc<Vec<entity::headline::Model>> {
+        catalog(ctx).totals(self.department.id, self.year)
     }
 
     async fn many<G: Group<Key = DeptYear>>(
@@ -71,7 +76,7 @@ impl Budget {
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
         Ok(figure(
-            &self.many::<HeadlinesOf>(ctx).await?,
+            &self.totals(ctx),
             &["revenue_total", "revenue_grand_total"],
             unit,
         ))
@@ -83,7 +88,7 @@ impl Budget {
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
         Ok(figure(
-            &self.many::<HeadlinesOf>(ctx).await?,
+            &self.totals(ctx),
             &["expenditure_total", "expenditure_grand_total"],
             unit,
         ))
@@ -92,14 +97,14 @@ impl Budget {
     /// only as a comparison (2022 = 2023 − the stated change); null when not stated.
     async fn revenue_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
         Ok(figure_basis(
-            &self.many::<HeadlinesOf>(ctx).await?,
+            &self.totals(ctx),
             &["revenue_total", "revenue_grand_total"],
         ))
     }
     /// How the expenditure total is known (see `revenueTotalBasis`); null when not stated.
     async fn expenditure_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
         Ok(figure_basis(
-            &self.many::<HeadlinesOf>(ctx).await?,
+            &self.totals(ctx),
             &["expenditure_total", "expenditure_grand_total"],
         ))
     }
@@ -159,7 +164,9 @@ impl Budget {
     }
     /// Projects (项目支出) with sub-items and performance goals, in printed order.
     async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<ProjectBudget>> {
-        let rows = self.many::<ProjectsOf>(ctx).await?;
+        let rows = department_projects(ctx, self.department.id)
+            .await?
+            .of_year(self.year);
         ProjectBudget::with_projects(ctx, &rows).await
     }
     /// Government procurement summary; null if the year states none.

@@ -95,12 +95,8 @@ impl Department {
         #[graphql(desc = "Fiscal year, e.g. 2023.")] year: i32,
     ) -> Result<Option<Budget>> {
         check_year(year)?;
-        let years = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(YearsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(years.contains(&year).then(|| Budget {
+        let catalog = ctx.data_unchecked::<Loaders>().catalog();
+        Ok(catalog.years_of(self.0.id).contains(&year).then(|| Budget {
             department: self.0.clone(),
             year,
         }))
@@ -108,12 +104,9 @@ impl Department {
     /// Budgets for every fiscal year with figures, ascending by year. Earlier years may hold
     /// only what a later disclosure states as comparisons.
     async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<Budget>> {
-        let years = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(YearsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(years
+        let catalog = ctx.data_unchecked::<Loaders>().catalog();
+        Ok(catalog
+            .years_of(self.0.id)
             .iter()
             .map(|&year| Budget {
                 department: self.0.clone(),

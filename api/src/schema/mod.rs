@@ -37,8 +37,8 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 /// Persisted queries remembered per process (automatic persisted queries).
 const PERSISTED_QUERIES: usize = 4096;
 
-/// The schema with its database and limits; the per-request DataLoader is added by the caller
-/// ([`crate::loaders::loaders`]).
+/// The schema with its database and limits; the per-request loader (with the data version's
+/// catalogue) is added by the caller ([`crate::loaders::Loaders`]).
 pub fn builder(
     db: DatabaseConnection,
     limits: &Limits,
@@ -53,9 +53,6 @@ pub fn builder(
         .extension(SpecExtension)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
-        )))
-        .data(std::sync::Arc::new(crate::aggregate::Catalogs::new(
-            limits.aggregate_cache_bytes,
         )))
         .data(db);
     // Spans for parse, validation, execution and each field, inside the request's span (which

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
 use entity::{project, project_budget, subproject};
+use std::sync::Arc;
 
 /// A project, identified by a key that is stable across years.
 #[derive(Clone)]
@@ -44,6 +45,18 @@ impl Project {
 
 /// A project's budget for a department-year, with its project.
 pub struct ProjectBudget(pub project_budget::Model, pub project::Model);
+
+/// Every project budget of a department, all years, with sub-items (one statement).
+pub async fn department_projects(
+    ctx: &Context<'_>,
+    department: i32,
+) -> Result<Arc<DepartmentProjects>> {
+    Ok(ctx
+        .data_unchecked::<Loaders>()
+        .load_one(ProjectsOfDepartment(department))
+        .await?
+        .unwrap_or_default())
+}
 
 impl ProjectBudget {
     /// Pairs budgets with their projects in one batched load.
@@ -116,11 +129,9 @@ impl ProjectBudget {
     }
     /// Sub-items the text names, in printed order; `amount` is null where none is printed.
     async fn subprojects(&self, ctx: &Context<'_>) -> Result<Vec<Subproject>> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<SubprojectsOf>::new(self.0.id))
+        let rows = department_projects(ctx, self.0.department_id)
             .await?
-            .unwrap_or_default();
+            .subprojects(self.0.id);
         Ok(rows
             .iter()
             .map(|r| Subproject(r.clone(), self.0.clone()))
@@ -150,11 +161,9 @@ impl ProjectBudget {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<ProjectsOf>::new((self.0.department_id, base_year)))
+        let rows = department_projects(ctx, self.0.department_id)
             .await?
-            .unwrap_or_default();
+            .of_year(base_year);
         let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| &r.basis);
         Ok(Change::new(
             base_year,
@@ -199,18 +208,15 @@ impl Subproject {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let loader = ctx.data_unchecked::<Loaders>();
         let budget = &self.1;
-        let budgets = loader
-            .load_one(Many::<ProjectsOf>::new((budget.department_id, base_year)))
-            .await?
-            .unwrap_or_default();
+        let projects = department_projects(ctx, budget.department_id).await?;
         let mut base = None;
-        if let Some(other) = budgets.iter().find(|b| b.project_id == budget.project_id) {
-            let items = loader
-                .load_one(Many::<SubprojectsOf>::new(other.id))
-                .await?
-                .unwrap_or_default();
+        if let Some(other) = projects
+            .of_year(base_year)
+            .iter()
+            .find(|b| b.project_id == budget.project_id)
+        {
+            let items = projects.subprojects(other.id);
             base = items
                 .iter()
                 .find(|i| i.name == self.0.name)

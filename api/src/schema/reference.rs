@@ -9,8 +9,7 @@ use super::relay::parse_global_id;
 use crate::error::{ApiError, Result};
 use crate::loaders::*;
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{dataset, fiscal_year, glossary_term, project};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use entity::{dataset, glossary_term};
 
 /// A fiscal year some dataset reports on.
 pub struct FiscalYear {
@@ -96,39 +95,27 @@ pub struct ReferenceQuery;
 #[Object]
 impl ReferenceQuery {
     /// Fiscal years with data, ascending.
-    async fn fiscal_years(&self, ctx: &Context<'_>) -> Result<Vec<FiscalYear>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let rows = fiscal_year::Entity::find()
-            .order_by_asc(fiscal_year::Column::Year)
-            .all(db)
-            .await?;
-        Ok(rows
-            .into_iter()
+    async fn fiscal_years(&self, ctx: &Context<'_>) -> Vec<FiscalYear> {
+        catalog(ctx)
+            .fiscal_years
+            .iter()
             .map(|y| FiscalYear { year: y.year })
-            .collect())
+            .collect()
     }
 
     /// Glossary terms (名词解释), in printed order.
-    async fn glossary(&self, ctx: &Context<'_>) -> Result<Vec<GlossaryTerm>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let rows = glossary_term::Entity::find()
-            .order_by_asc(glossary_term::Column::DatasetId)
-            .order_by_asc(glossary_term::Column::Position)
-            .all(db)
-            .await?;
-        Ok(rows.into_iter().map(GlossaryTerm).collect())
+    async fn glossary(&self, ctx: &Context<'_>) -> Vec<GlossaryTerm> {
+        catalog(ctx)
+            .glossary
+            .iter()
+            .cloned()
+            .map(GlossaryTerm)
+            .collect()
     }
 
     /// Loaded disclosures.
-    async fn datasets(&self, ctx: &Context<'_>) -> Result<Vec<Dataset>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        Ok(dataset::Entity::find()
-            .order_by_asc(dataset::Column::Name)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(Dataset)
-            .collect())
+    async fn datasets(&self, ctx: &Context<'_>) -> Vec<Dataset> {
+        catalog(ctx).datasets.iter().cloned().map(Dataset).collect()
     }
 
     /// A project by its stable key; null if there is none.
@@ -136,13 +123,8 @@ impl ReferenceQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Project key, e.g. `government-investment`.")] key: String,
-    ) -> Result<Option<Project>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        Ok(project::Entity::find()
-            .filter(project::Column::Key.eq(key))
-            .one(db)
-            .await?
-            .map(Project))
+    ) -> Option<Project> {
+        catalog(ctx).project_by_key(&key).cloned().map(Project)
     }
 
     /// Any object by its global id; null if it does not exist. A malformed id is `BAD_USER_INPUT`.
@@ -170,14 +152,10 @@ impl ReferenceQuery {
                     .await?
                     .map(|n| Node::ClassificationNode(ClassificationNode(n)))
             }
-            "Project" => {
-                let db = ctx.data_unchecked::<DatabaseConnection>();
-                project::Entity::find()
-                    .filter(project::Column::Key.eq(key))
-                    .one(db)
-                    .await?
-                    .map(|p| Node::Project(Project(p)))
-            }
+            "Project" => loader
+                .catalog()
+                .project_by_key(&key)
+                .map(|p| Node::Project(Project(p.clone()))),
             "Budget" => {
                 let (code, year) = key
                     .rsplit_once(':')
@@ -187,11 +165,14 @@ impl ReferenceQuery {
                     .map_err(|_| ApiError::BadUserInput("malformed budget id".into()))?;
                 match department(code.to_owned()).await? {
                     Some(d) => {
-                        let years = loader.load_one(YearsOf(d.id)).await?.unwrap_or_default();
-                        years.contains(&year).then_some(Node::Budget(Budget {
-                            department: d,
-                            year,
-                        }))
+                        loader
+                            .catalog()
+                            .years_of(d.id)
+                            .contains(&year)
+                            .then_some(Node::Budget(Budget {
+                                department: d,
+                                year,
+                            }))
                     }
                     None => None,
                 }

@@ -1,0 +1,364 @@
+//! The reference data of one data version, held in memory.
+//!
+//! Between loads nothing changes, so the small tables every query walks through (departments
+//! and their units, department-years with their printed totals, classification trees, sources,
+//! projects, fiscal years, glossary, datasets) are read once per data version — one statement
+//! each, on the first request after a load — and shared by every request of that version
+//! through an `Arc`. A newer version replaces the catalogue atomically; requests still running
+//! on the old one keep it until they finish. What grows with the data (budget lines, projects'
+//! budgets, indicators, …) stays in the database and is fetched per request by
+//! [`crate::loaders`].
+//!
+//! The aggregates' line slices are kept here too, per version (see [`crate::aggregate`]).
+
+use crate::aggregate::Slice;
+use crate::error::Result;
+use entity::{
+    classification_node, dataset, department, department_year, fiscal_year, glossary_term,
+    headline, project, source,
+};
+use lru::LruCache;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::OnceCell;
+
+/// The headline keys of the printed totals (`Budget.revenueTotal`, `expenditureTotal`), kept
+/// with the department-years.
+pub const TOTAL_KEYS: [&str; 4] = [
+    "revenue_total",
+    "revenue_grand_total",
+    "expenditure_total",
+    "expenditure_grand_total",
+];
+
+/// A slice, read on first use (concurrent first uses wait for one read).
+pub(crate) type SliceCell = OnceCell<Arc<Slice>>;
+
+/// Reference data of one data version.
+pub struct Catalog {
+    pub version: i64,
+    pub(crate) nodes: HashMap<i32, classification_node::Model>,
+    by_code: HashMap<(String, String), i32>,
+    /// Children of each node, by code.
+    pub(crate) children: HashMap<i32, Vec<i32>>,
+    pub departments: HashMap<i32, department::Model>,
+    department_by_code: HashMap<String, i32>,
+    /// Departments by code (the order of `departments`).
+    department_order: Vec<i32>,
+    /// Units of each department, by code.
+    units: HashMap<i32, Vec<i32>>,
+    /// Years each department has a budget for, ascending.
+    department_years: HashMap<i32, Vec<i32>>,
+    /// The printed totals of each department-year (headlines with a [`TOTAL_KEYS`] key).
+    totals: HashMap<(i32, i32), Arc<Vec<headline::Model>>>,
+    sources: HashMap<i32, source::Model>,
+    projects: HashMap<i32, project::Model>,
+    project_by_key: HashMap<String, i32>,
+    pub fiscal_years: Vec<fiscal_year::Model>,
+    pub glossary: Vec<glossary_term::Model>,
+    pub datasets: Vec<dataset::Model>,
+    /// Every year a department has a budget for, ascending.
+    pub(crate) years: Vec<i32>,
+    /// (department, year) → the department whose budget consolidates it that year.
+    consolidation: HashMap<(i32, i32), i32>,
+    /// Dense index of each node id (slices store the index).
+    pub(crate) node_index: HashMap<i32, u32>,
+    /// Node id of each dense index.
+    pub(crate) node_ids: Vec<i32>,
+    pub(crate) slices: Mutex<LruCache<(&'static str, i32), Arc<SliceCell>>>,
+    /// Most bytes the slices of this version may hold (the one in use is kept regardless).
+    pub(crate) slice_budget: usize,
+}
+
+impl Catalog {
+    async fn load(db: &DatabaseConnection, version: i64, slice_budget: usize) -> Result<Catalog> {
+        let (nodes, departments, department_years, totals) = futures::try_join!(
+            classification_node::Entity::find().all(db),
+            department::Entity::find()
+                .order_by_asc(department::Column::Code)
+                .all(db),
+            department_year::Entity::find()
+                .order_by_asc(department_year::Column::Year)
+                .all(db),
+            headline::Entity::find()
+                .filter(headline::Column::Key.is_in(TOTAL_KEYS))
+                .order_by_asc(headline::Column::Position)
+                .all(db),
+        )?;
+        let (sources, projects, fiscal_years, glossary, datasets) = futures::try_join!(
+            source::Entity::find().all(db),
+            project::Entity::find().all(db),
+            fiscal_year::Entity::find()
+                .order_by_asc(fiscal_year::Column::Year)
+                .all(db),
+            glossary_term::Entity::find()
+                .order_by_asc(glossary_term::Column::DatasetId)
+                .order_by_asc(glossary_term::Column::Position)
+                .all(db),
+            dataset::Entity::find()
+                .order_by_asc(dataset::Column::Name)
+                .all(db),
+        )?;
+
+        let mut node_ids: Vec<i32> = nodes.iter().map(|n| n.id).collect();
+        node_ids.sort_unstable();
+        let by_code: HashMap<(String, String), i32> = nodes
+            .iter()
+            .map(|n| ((n.scheme.clone(), n.code.clone()), n.id))
+            .collect();
+        let nodes: HashMap<i32, classification_node::Model> =
+            nodes.into_iter().map(|n| (n.id, n)).collect();
+        let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+        for n in nodes.values() {
+            if let Some(p) = n.parent_id {
+                children.entry(p).or_default().push(n.id);
+            }
+        }
+        for list in children.values_mut() {
+            list.sort_by(|a, b| nodes[a].code.cmp(&nodes[b].code));
+        }
+
+        // `departments` is ordered by code, so each unit list is too.
+        let mut units: HashMap<i32, Vec<i32>> = HashMap::new();
+        for d in &departments {
+            if let Some(p) = d.parent_id {
+                units.entry(p).or_default().push(d.id);
+            }
+        }
+        let mut years_of: HashMap<i32, Vec<i32>> = HashMap::new();
+        let mut consolidation = HashMap::new();
+        let mut years = Vec::new();
+        for dy in &department_years {
+            let list = years_of.entry(dy.department_id).or_default();
+            if list.last() != Some(&dy.year) {
+                list.push(dy.year);
+            }
+            if years.last() != Some(&dy.year) {
+                years.push(dy.year);
+            }
+            if let Some(parent) = dy.consolidated_into {
+                consolidation.insert((dy.department_id, dy.year), parent);
+            }
+        }
+        let mut totals_of: HashMap<(i32, i32), Vec<headline::Model>> = HashMap::new();
+        for h in totals {
+            totals_of
+                .entry((h.department_id, h.year))
+                .or_default()
+                .push(h);
+        }
+
+        Ok(Catalog {
+            version,
+            by_code,
+            nodes,
+            children,
+            department_by_code: departments.iter().map(|d| (d.code.clone(), d.id)).collect(),
+            department_order: departments.iter().map(|d| d.id).collect(),
+            departments: departments.into_iter().map(|d| (d.id, d)).collect(),
+            units,
+            department_years: years_of,
+            totals: totals_of
+                .into_iter()
+                .map(|(k, v)| (k, Arc::new(v)))
+                .collect(),
+            sources: sources.into_iter().map(|s| (s.id, s)).collect(),
+            project_by_key: projects.iter().map(|p| (p.key.clone(), p.id)).collect(),
+            projects: projects.into_iter().map(|p| (p.id, p)).collect(),
+            fiscal_years,
+            glossary,
+            datasets,
+            years,
+            consolidation,
+            node_index: node_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (*id, i as u32))
+                .collect(),
+            node_ids,
+            slices: Mutex::new(LruCache::unbounded()),
+            slice_budget,
+        })
+    }
+
+    /// Whether `department`'s budget of `year` is already inside the budget of a department
+    /// in `summed`: its parent's, or (through a parent that is itself consolidated) any
+    /// ancestor's.
+    pub(crate) fn consolidated_in(
+        &self,
+        department: i32,
+        year: i32,
+        summed: &HashSet<i32>,
+    ) -> bool {
+        consolidated_in(&self.consolidation, department, year, summed)
+    }
+
+    /// A node by id.
+    pub fn node(&self, id: i32) -> Option<&classification_node::Model> {
+        self.nodes.get(&id)
+    }
+
+    /// A node by scheme and code.
+    pub fn node_by_code(&self, scheme: &str, code: &str) -> Option<&classification_node::Model> {
+        self.node_id(scheme, code).and_then(|id| self.node(id))
+    }
+
+    /// The children of a node, by code.
+    pub fn children(&self, id: i32) -> impl Iterator<Item = &classification_node::Model> {
+        self.children
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.nodes.get(c))
+    }
+
+    /// A department's id by code.
+    pub fn department_id(&self, code: &str) -> Option<i32> {
+        self.department_by_code.get(code).copied()
+    }
+
+    /// A department by code.
+    pub fn department_by_code(&self, code: &str) -> Option<&department::Model> {
+        self.department_id(code)
+            .and_then(|id| self.departments.get(&id))
+    }
+
+    /// Every department and unit, by code.
+    pub fn departments_by_code(&self) -> impl Iterator<Item = &department::Model> {
+        self.department_order
+            .iter()
+            .filter_map(|id| self.departments.get(id))
+    }
+
+    /// The units of a department, by code.
+    pub fn units(&self, id: i32) -> impl Iterator<Item = &department::Model> {
+        self.units
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|u| self.departments.get(u))
+    }
+
+    /// The years a department has a budget for, ascending.
+    pub fn years_of(&self, department: i32) -> &[i32] {
+        self.department_years
+            .get(&department)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The printed totals of a department-year (headlines with a [`TOTAL_KEYS`] key).
+    pub fn totals(&self, department: i32, year: i32) -> Arc<Vec<headline::Model>> {
+        self.totals
+            .get(&(department, year))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// A source by id.
+    pub fn source(&self, id: i32) -> Option<&source::Model> {
+        self.sources.get(&id)
+    }
+
+    /// A project by id.
+    pub fn project(&self, id: i32) -> Option<&project::Model> {
+        self.projects.get(&id)
+    }
+
+    /// A project by key.
+    pub fn project_by_key(&self, key: &str) -> Option<&project::Model> {
+        self.project_by_key
+            .get(key)
+            .and_then(|id| self.projects.get(id))
+    }
+
+    /// A node's id by scheme and code.
+    pub fn node_id(&self, scheme: &str, code: &str) -> Option<i32> {
+        self.by_code
+            .get(&(scheme.to_owned(), code.to_owned()))
+            .copied()
+    }
+
+    /// The ancestor of `id` at `level`, or `id` itself when it is at or above that level.
+    pub(crate) fn ancestor_at(&self, mut id: i32, level: i32) -> i32 {
+        while let Some(n) = self.nodes.get(&id) {
+            match n.parent_id {
+                Some(p) if n.level > level => id = p,
+                _ => break,
+            }
+        }
+        id
+    }
+
+    /// `id` and all nodes under it.
+    pub(crate) fn subtree(&self, id: i32, out: &mut Vec<i32>) {
+        out.push(id);
+        for &c in self.children.get(&id).into_iter().flatten() {
+            self.subtree(c, out);
+        }
+    }
+}
+
+/// Walks the chain of consolidating departments of `department` in `year`.
+pub(crate) fn consolidated_in(
+    consolidation: &HashMap<(i32, i32), i32>,
+    mut department: i32,
+    year: i32,
+    summed: &HashSet<i32>,
+) -> bool {
+    // A chain is as deep as the department tree; the bound only guards against a cycle.
+    for _ in 0..64 {
+        match consolidation.get(&(department, year)) {
+            Some(parent) if summed.contains(parent) => return true,
+            Some(&parent) => department = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// The catalogue of the current data version, shared by all requests.
+pub struct Catalogs {
+    current: RwLock<Option<Arc<Catalog>>>,
+    /// Serialises reads of a new version, so that a burst of requests after a load reads it
+    /// once.
+    reading: tokio::sync::Mutex<()>,
+    slice_budget: usize,
+}
+
+impl Catalogs {
+    /// Catalogues whose line slices may hold `slice_budget` bytes.
+    pub fn new(slice_budget: usize) -> Catalogs {
+        Catalogs {
+            current: RwLock::new(None),
+            reading: tokio::sync::Mutex::new(()),
+            slice_budget,
+        }
+    }
+
+    fn current(&self, version: i64) -> Option<Arc<Catalog>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|c| c.version == version)
+            .cloned()
+    }
+
+    /// The catalogue of `version` (read from the database on the first ask after a load).
+    pub async fn get(&self, db: &DatabaseConnection, version: i64) -> Result<Arc<Catalog>> {
+        if let Some(c) = self.current(version) {
+            return Ok(c);
+        }
+        let _reading = self.reading.lock().await;
+        if let Some(c) = self.current(version) {
+            return Ok(c);
+        }
+        let fresh = Arc::new(Catalog::load(db, version, self.slice_budget).await?);
+        let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_none_or(|c| c.version <= version) {
+            *slot = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+}
