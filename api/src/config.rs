@@ -97,6 +97,14 @@ pub struct Config {
     /// departments' functional trees). Slices beyond it are read again when asked for.
     #[arg(long, env = "AGGREGATE_CACHE_MB", default_value_t = 128)]
     pub aggregate_cache_mb: usize,
+    /// Largest response body, in bytes; a larger answer is replaced by the error
+    /// `RESPONSE_TOO_LARGE` (ask for fewer fields or smaller pages).
+    #[arg(long, env = "MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Most GraphQL requests executing at once; more wait (within `REQUEST_TIMEOUT_MS`). With
+    /// the complexity and response limits, this bounds the memory requests can hold at once.
+    #[arg(long, env = "MAX_CONCURRENT_EXECUTIONS", default_value_t = 16)]
+    pub max_concurrent_executions: usize,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,
@@ -119,6 +127,8 @@ impl Config {
             body_bytes: self.max_body_bytes,
             timeout_ms: self.request_timeout_ms,
             aggregate_cache_bytes: self.aggregate_cache_mb << 20,
+            response_bytes: self.max_response_bytes,
+            executions: self.max_concurrent_executions.max(1),
         }
     }
 

@@ -3,7 +3,7 @@
 //! response cache, and the per-request timeout.
 
 use crate::catalog::Catalogs;
-use crate::error::{code_of, ensure_code, refusal};
+use crate::error::{code_of, coded, ensure_code, refusal};
 use crate::limits::{Limits, check_text};
 use crate::loaders::Loaders;
 use crate::metrics::{self, OperationNames};
@@ -93,6 +93,8 @@ pub struct GraphQLService {
     pub operations: Arc<OperationNames>,
     /// The reference data of the current data version, in memory.
     pub catalogs: Arc<Catalogs>,
+    /// Permits to execute (`MAX_CONCURRENT_EXECUTIONS`).
+    pub executions: Arc<tokio::sync::Semaphore>,
 }
 
 /// What happened to a request, for metrics.
@@ -516,6 +518,8 @@ impl GraphQLService {
         let executed = Arc::new(Executed::default());
         let timeout = Duration::from_millis(self.limits.timeout_ms);
         let run = async {
+            // Waiting for a permit counts toward the timeout.
+            let _permit = self.executions.acquire().await;
             // The reference data is read once per data version (by the first request after a
             // load); the timeout covers that read too.
             let catalog = self.catalogs.get(&self.db, version).await?;
@@ -581,9 +585,25 @@ impl GraphQLService {
                 .iter()
                 .map(|e| code_of(e).unwrap_or_default().to_owned()),
         );
-        let status = status_of(&response, media, executed);
+        let mut status = status_of(&response, media, executed);
+        let mut body = response_body(&response, executed);
+        if body.len() > self.limits.response_bytes {
+            outcome.kind = "error";
+            outcome.codes.push("RESPONSE_TOO_LARGE".into());
+            response = async_graphql::Response::from_errors(vec![coded(
+                format!(
+                    "The answer would be {} bytes, more than the limit of {}; ask for fewer \
+                     fields or smaller pages.",
+                    body.len(),
+                    self.limits.response_bytes
+                ),
+                "RESPONSE_TOO_LARGE",
+            )]);
+            // Spec-wise an execution error at the root: `data` is null, status as for one.
+            status = status_of(&response, media, true);
+            body = response_body(&response, true);
+        }
         let cache_it = response.errors.is_empty();
-        let body = response_body(&response, executed);
         if cache_it {
             self.cache.put(
                 key,

@@ -36,6 +36,10 @@ pub struct Limits {
     pub timeout_ms: u64,
     /// Memory the aggregates' line slices may hold, in bytes.
     pub aggregate_cache_bytes: usize,
+    /// Largest response body, in bytes.
+    pub response_bytes: usize,
+    /// Most requests executing at once.
+    pub executions: usize,
 }
 
 /// The deepest `{` nesting of a query text (strings, block strings and comments skipped):

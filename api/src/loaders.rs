@@ -527,28 +527,6 @@ impl Group for PrimaryLinesOf {
     }
 }
 
-/// The rows the API serves for a classification node, across departments and years.
-pub struct PrimaryLinesOfNode;
-impl Group for PrimaryLinesOfNode {
-    type Entity = budget_line::Entity;
-    type Key = i32;
-    type Unit = i32;
-    fn unit(key: &i32) -> i32 {
-        *key
-    }
-    fn condition(keys: &[i32]) -> Condition {
-        Condition::all()
-            .add(budget_line::Column::NodeId.is_in(keys.to_vec()))
-            .add(budget_line::Column::IsPrimary.eq(true))
-    }
-    fn key(m: &budget_line::Model) -> i32 {
-        m.node_id.unwrap_or_default()
-    }
-    fn order() -> budget_line::Column {
-        budget_line::Column::Year
-    }
-}
-
 /// Every project budget of a department (all years), each with its sub-items, in one
 /// statement (a left join): a budget's projects, their sub-items and their comparisons with
 /// other years cost one statement together.

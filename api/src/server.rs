@@ -66,6 +66,7 @@ impl AppState {
                 ))
             }),
             catalogs: Arc::new(crate::catalog::Catalogs::new(limits.aggregate_cache_bytes)),
+            executions: Arc::new(tokio::sync::Semaphore::new(limits.executions)),
             operations: Arc::new(OperationNames::new(
                 &crate::playground::EXAMPLES
                     .iter()

@@ -176,7 +176,9 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
                    sub: lines(scheme: ECONOMIC, code: "30227") { code amount basic project amountYuan: amount(unit: YUAN) source { citation } }
                    tables { tableNumber isEmpty }
                  } }
-                 classificationNode(scheme: FUNCTIONAL, code: "2013799") { level ancestors { code } parent { code } amounts { year amount department { code } source { tableNumber } } } }"#,
+                 classificationNode(scheme: FUNCTIONAL, code: "2013799") { level ancestors { code } parent { code }
+                   amounts { totalCount pageInfo { hasNextPage } edges { node { year amount department { code } source { tableNumber } } } }
+                   none: amounts(department: "nobody") { totalCount edges { cursor } } } }"#,
             json!({}),
         )
         .await;
@@ -218,8 +220,10 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
     );
     assert_eq!(
         node["amounts"],
-        json!([{"year": 2023, "amount": "27102", "department": {"code": "pingshan-gsdmb"}, "source": {"tableNumber": 3}}])
+        json!({"totalCount": 1, "pageInfo": {"hasNextPage": false}, "edges": [{"node":
+            {"year": 2023, "amount": "27102", "department": {"code": "pingshan-gsdmb"}, "source": {"tableNumber": 3}}}]})
     );
+    assert_eq!(node["none"], json!({"totalCount": 0, "edges": []}));
 }
 
 #[tokio::test]
@@ -321,4 +325,51 @@ async fn subprojects_and_tasks_compare_across_years() {
         .find(|t| t["name"] == "其他网信事务支出")
         .unwrap();
     assert_eq!(task["change"], json!({"base": null, "current": "7036"}));
+}
+
+#[tokio::test]
+async fn node_amounts_page_through_every_department_year() {
+    // The list grows with the data, so it is a connection: on 30 × 3 synthetic departments,
+    // pages of 7 give every point once, by department code then year.
+    let app = App::seeded().await;
+    let dir = crate::common::temp_dir("amounts");
+    seed::synth::write(dir.path(), &seed::synth::Shape::new(30, 3)).unwrap();
+    app.load(&seed::DataSource::Dir(dir.path().to_owned()))
+        .await;
+    let query = r#"query($after: String, $first: Int) {
+        classificationNode(scheme: FUNCTIONAL, code: "901") {
+          amounts(first: $first, after: $after) {
+            totalCount pageInfo { hasNextPage endCursor }
+            edges { node { year department { code } } } } } }"#;
+    let mut points: Vec<(String, i64)> = Vec::new();
+    let mut after = Value::Null;
+    let total = loop {
+        let data = app.data(query, json!({ "first": 7, "after": after })).await;
+        let page = &data["classificationNode"]["amounts"];
+        for edge in page["edges"].as_array().unwrap() {
+            let node = &edge["node"];
+            points.push((
+                node["department"]["code"].as_str().unwrap().to_owned(),
+                node["year"].as_i64().unwrap(),
+            ));
+        }
+        if page["pageInfo"]["hasNextPage"] == false {
+            break page["totalCount"].as_u64().unwrap() as usize;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    };
+    assert_eq!(
+        total, 90,
+        "every synthetic department has 901 in all three years"
+    );
+    assert_eq!(points.len(), total);
+    let mut sorted = points.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(points, sorted, "in order, each once");
+    let (status, body) = app
+        .post(query, json!({ "first": 101, "after": null }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(code_of(&body), "BAD_USER_INPUT");
 }

@@ -643,3 +643,23 @@ async fn fuzzed_queries_always_get_well_formed_responses() {
     assert_eq!(sent, 400);
     still_serves(&app).await;
 }
+
+#[tokio::test]
+async fn an_answer_over_the_response_limit_is_refused_with_a_code() {
+    let test = TestDb::seeded().await;
+    let config = Config {
+        max_response_bytes: 1_000,
+        cache_entries: 0,
+        ..Config::defaults()
+    };
+    let state = AppState::with_config(test.db.clone(), &config).await;
+    let app = App::with_state(test, state);
+    let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
+    assert_eq!(body["data"], Value::Null, "{body}");
+    assert!(body.to_string().len() < 1_000);
+    // A small answer passes.
+    let data = app.data("{ fiscalYears { year } }", json!({})).await;
+    assert_eq!(data["fiscalYears"][1]["year"], 2023);
+}

@@ -3,12 +3,17 @@
 use super::aggregate::{CofogFunction, CofogRule};
 use super::common::{Decimal, MoneyUnit, Source, money, source};
 use super::department::Department;
-use super::relay::global_id;
+use super::relay::{Window, global_id};
 use crate::error::Result;
 use crate::loaders::*;
+use async_graphql::connection::PageInfo;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::classification_node;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use entity::{budget_line, classification_node, department};
+use sea_orm::sea_query::JoinType;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef,
+};
 
 /// A classification scheme.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -135,44 +140,86 @@ impl ClassificationNode {
         Ok(chain)
     }
     /// The node's amounts across departments and years: one point per department-year, ordered
-    /// by department code then year, ready to plot.
+    /// by department code then year, ready to plot; a Relay connection (at most 100 points a
+    /// page), as the list grows with the data. For sums across departments, see `aggregate`.
+    #[graphql(
+        complexity = "(first.or(last).unwrap_or(20).clamp(0, 100) as usize) * child_complexity + 1"
+    )]
     async fn amounts(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this department (code).")] department: Option<String>,
-    ) -> Result<Vec<NodeAmount>> {
-        let loader = ctx.data_unchecked::<Loaders>();
-        let lines = loader
-            .load_one(Many::<PrimaryLinesOfNode>::new(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let departments = loader
-            .load_many(
-                lines
-                    .iter()
-                    .map(|l| One::<DepartmentById>::new(l.department_id)),
-            )
-            .await?;
-        let mut points: Vec<NodeAmount> = lines
-            .iter()
-            .filter_map(|line| {
-                let department = departments.get(&One::new(line.department_id))?.clone();
-                Some(NodeAmount {
-                    department,
-                    line: line.clone(),
+        #[graphql(desc = "Page size from the start (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Result<NodeAmountConnection> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let catalog = catalog(ctx);
+        let mut query = budget_line::Entity::find()
+            .filter(budget_line::Column::NodeId.eq(self.0.id))
+            .filter(budget_line::Column::IsPrimary.eq(true));
+        if let Some(code) = department {
+            // An unknown code matches nothing.
+            let id = catalog.department_id(&code).unwrap_or(-1);
+            query = query.filter(budget_line::Column::DepartmentId.eq(id));
+        }
+        let total = query.clone().count(db).await? as usize;
+        let window = Window::new(total, first, after, last, before)?;
+        let rows = if window.end > window.start {
+            let by_department: RelationDef = budget_line::Entity::belongs_to(department::Entity)
+                .from(budget_line::Column::DepartmentId)
+                .to(department::Column::Id)
+                .into();
+            query
+                .join(JoinType::InnerJoin, by_department)
+                .order_by_asc(department::Column::Code)
+                .order_by_asc(budget_line::Column::Year)
+                .offset(window.start as u64)
+                .limit((window.end - window.start) as u64)
+                .all(db)
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok(NodeAmountConnection {
+            edges: rows
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, line)| {
+                    Some(NodeAmountEdge {
+                        cursor: Window::cursor(window.start + i),
+                        node: NodeAmount {
+                            department: catalog.departments.get(&line.department_id)?.clone(),
+                            line,
+                        },
+                    })
                 })
-            })
-            .filter(|p| {
-                department
-                    .as_ref()
-                    .is_none_or(|code| &p.department.code == code)
-            })
-            .collect();
-        points.sort_by(|a, b| {
-            (&a.department.code, a.line.year).cmp(&(&b.department.code, b.line.year))
-        });
-        Ok(points)
+                .collect(),
+            page_info: window.page_info(),
+            total_count: window.total as u64,
+        })
     }
+}
+
+/// A page of a node's amounts.
+#[derive(SimpleObject)]
+pub struct NodeAmountConnection {
+    /// The points of this page, each with its cursor.
+    pub edges: Vec<NodeAmountEdge>,
+    /// Where this page sits in the whole list.
+    pub page_info: PageInfo,
+    /// Number of points in the whole list (all pages).
+    pub total_count: u64,
+}
+
+/// A point and its cursor.
+#[derive(SimpleObject)]
+pub struct NodeAmountEdge {
+    /// Opaque cursor for `after` / `before`.
+    pub cursor: String,
+    /// The point.
+    pub node: NodeAmount,
 }
 
 /// One department-year's amounts for a classification node.
