@@ -101,6 +101,10 @@ pub struct Config {
     /// `RESPONSE_TOO_LARGE` (ask for fewer fields or smaller pages).
     #[arg(long, env = "MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_response_bytes: usize,
+    /// Most rows one request may read from the database (budget lines, figures, projects, …);
+    /// more is `RESPONSE_TOO_LARGE`. The canonical queries read under 100 on 2,000 × 10.
+    #[arg(long, env = "MAX_ROWS_PER_REQUEST", default_value_t = 20_000)]
+    pub max_rows_per_request: usize,
     /// Most GraphQL requests executing at once; more wait (within `REQUEST_TIMEOUT_MS`). With
     /// the complexity and response limits, this bounds the memory requests can hold at once.
     #[arg(long, env = "MAX_CONCURRENT_EXECUTIONS", default_value_t = 16)]
@@ -128,6 +132,7 @@ impl Config {
             timeout_ms: self.request_timeout_ms,
             aggregate_cache_bytes: self.aggregate_cache_mb << 20,
             response_bytes: self.max_response_bytes,
+            rows: self.max_rows_per_request,
             executions: self.max_concurrent_executions.max(1),
         }
     }

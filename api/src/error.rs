@@ -11,6 +11,8 @@ pub enum ApiError {
     BadUserInput(String),
     /// Something the client named does not exist, where `null` would be ambiguous.
     NotFound(String),
+    /// The answer would be too large (too many rows read, or too many bytes).
+    TooLarge(String),
     /// The database cannot be reached right now (down, restarting, pool exhausted): retry later.
     Unavailable(Arc<sea_orm::DbErr>),
     /// The database or the server failed; details are in the server log only.
@@ -21,7 +23,9 @@ impl ApiError {
     /// The message a client sees.
     pub fn message(&self) -> &str {
         match self {
-            ApiError::BadUserInput(message) | ApiError::NotFound(message) => message,
+            ApiError::BadUserInput(message)
+            | ApiError::NotFound(message)
+            | ApiError::TooLarge(message) => message,
             ApiError::Unavailable(_) => "the database is unavailable; retry later",
             ApiError::Internal(_) => "internal error",
         }
@@ -32,6 +36,7 @@ impl ApiError {
         match self {
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::TooLarge(_) => "RESPONSE_TOO_LARGE",
             ApiError::Unavailable(_) => "SERVICE_UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }

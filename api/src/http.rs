@@ -524,7 +524,7 @@ impl GraphQLService {
             // load); the timeout covers that read too.
             let catalog = self.catalogs.get(&self.db, version).await?;
             let mut request = request
-                .data(Loaders::new(self.db.clone(), catalog))
+                .data(Loaders::new(self.db.clone(), catalog, self.limits.rows))
                 .data(executed.clone());
             if let Some(ticket) = ticket {
                 request = request.data(ticket);

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod bulk;
 pub mod catalog;
 pub mod config;
+pub mod documents;
 pub mod error;
 pub mod http;
 pub mod limits;

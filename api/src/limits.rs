@@ -38,6 +38,8 @@ pub struct Limits {
     pub aggregate_cache_bytes: usize,
     /// Largest response body, in bytes.
     pub response_bytes: usize,
+    /// Most rows a request may read.
+    pub rows: usize,
     /// Most requests executing at once.
     pub executions: usize,
 }

@@ -21,6 +21,7 @@
 //! (`change(baseYear:)`) cost no further statement.
 
 use crate::catalog::Catalog;
+use crate::error::ApiError;
 use entity::*;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
@@ -31,11 +32,41 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Database handle the batch fetches query.
 #[derive(Clone)]
 pub struct Db(pub DatabaseConnection);
+
+/// Why a fetch gave no answer.
+#[derive(Clone, Debug)]
+pub enum FetchError {
+    /// The database failed.
+    Db(Arc<sea_orm::DbErr>),
+    /// The request has read more rows than a request may (`MAX_ROWS_PER_REQUEST`).
+    TooManyRows(usize),
+}
+
+impl From<FetchError> for ApiError {
+    fn from(error: FetchError) -> Self {
+        match error {
+            FetchError::Db(e) => ApiError::from(e),
+            FetchError::TooManyRows(limit) => ApiError::TooLarge(format!(
+                "The request reads more than {limit} rows; ask for fewer departments, years or \
+                 fields."
+            )),
+        }
+    }
+}
+
+/// The rows a request has read, against the most it may read: what bounds the memory one
+/// request holds, whatever its shape (the complexity limit counts fields, not rows).
+#[derive(Debug)]
+struct RowBudget {
+    read: AtomicUsize,
+    limit: usize,
+}
 
 /// A (department id, year) pair.
 pub type DeptYear = (i32, i32);
@@ -54,6 +85,10 @@ pub trait Fetch: Hash + Eq + Clone + Send + Sync + 'static {
     }
     /// Fetches the values of every key in `units` (keys with no value are absent).
     fn fetch(db: Db, units: Vec<Self::Unit>) -> BoxFuture<'static, Answer<Self>>;
+    /// Rows a value holds (what the request's row budget is charged).
+    fn rows(_value: &Self::Value) -> usize {
+        1
+    }
 }
 
 /// The values a batch fetched, by key.
@@ -61,7 +96,7 @@ pub type Answer<K> = Result<HashMap<K, <K as Fetch>::Value>, Arc<sea_orm::DbErr>
 
 /// A batch in flight or done; everyone who asked for one of its keys awaits it.
 type Batch<K> =
-    Shared<BoxFuture<'static, Result<Arc<HashMap<K, <K as Fetch>::Value>>, Arc<sea_orm::DbErr>>>>;
+    Shared<BoxFuture<'static, Result<Arc<HashMap<K, <K as Fetch>::Value>>, FetchError>>>;
 
 /// The keys of one kind asked for in a request.
 struct Kind<K: Fetch> {
@@ -76,7 +111,7 @@ type Units<K> = Arc<Mutex<Option<Vec<<K as Fetch>::Unit>>>>;
 
 impl<K: Fetch> Kind<K> {
     /// Adds `key` to the open batch, or opens one.
-    fn join(&mut self, db: &Db, key: K::Unit) -> Batch<K> {
+    fn join(&mut self, db: &Db, budget: &Arc<RowBudget>, key: K::Unit) -> Batch<K> {
         if let Some((keys, batch)) = &self.open
             && let Some(list) = keys.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
         {
@@ -84,14 +119,19 @@ impl<K: Fetch> Kind<K> {
             return batch.clone();
         }
         let keys = Arc::new(Mutex::new(Some(vec![key])));
-        let (db, taken) = (db.clone(), keys.clone());
+        let (db, budget, taken) = (db.clone(), budget.clone(), keys.clone());
         let batch = async move {
             let keys = taken
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .take()
                 .unwrap_or_default();
-            K::fetch(db, keys).await.map(Arc::new)
+            let answer = K::fetch(db, keys).await.map_err(FetchError::Db)?;
+            let rows: usize = answer.values().map(K::rows).sum();
+            if budget.read.fetch_add(rows, Ordering::Relaxed) + rows > budget.limit {
+                return Err(FetchError::TooManyRows(budget.limit));
+            }
+            Ok(Arc::new(answer))
         }
         .boxed()
         .shared();
@@ -104,15 +144,21 @@ impl<K: Fetch> Kind<K> {
 pub struct Loaders {
     db: Db,
     catalog: Arc<Catalog>,
+    budget: Arc<RowBudget>,
     kinds: Mutex<HashMap<TypeId, Box<dyn Any + Send>>>,
 }
 
 impl Loaders {
-    /// A loader for one request against `catalog`'s data version.
-    pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>) -> Loaders {
+    /// A loader for one request against `catalog`'s data version, which may read at most
+    /// `max_rows` rows.
+    pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>, max_rows: usize) -> Loaders {
         Loaders {
             db: Db(db),
             catalog,
+            budget: Arc::new(RowBudget {
+                read: AtomicUsize::new(0),
+                limit: max_rows,
+            }),
             kinds: Mutex::new(HashMap::new()),
         }
     }
@@ -123,10 +169,7 @@ impl Loaders {
     }
 
     /// The value of one key.
-    pub async fn load_one<K: Fetch>(
-        &self,
-        key: K,
-    ) -> Result<Option<K::Value>, Arc<sea_orm::DbErr>> {
+    pub async fn load_one<K: Fetch>(&self, key: K) -> Result<Option<K::Value>, FetchError> {
         Ok(self.load_many([key.clone()]).await?.remove(&key))
     }
 
@@ -134,7 +177,7 @@ impl Loaders {
     pub async fn load_many<K: Fetch>(
         &self,
         keys: impl IntoIterator<Item = K>,
-    ) -> Result<HashMap<K, K::Value>, Arc<sea_orm::DbErr>> {
+    ) -> Result<HashMap<K, K::Value>, FetchError> {
         let mut found = HashMap::new();
         let mut waits: Vec<(K, Batch<K>)> = Vec::new();
         let mut joined = false;
@@ -159,7 +202,7 @@ impl Loaders {
                 if let Some(batch) = kind.asked.get(&unit) {
                     waits.push((key, batch.clone()));
                 } else {
-                    let batch = kind.join(&self.db, unit.clone());
+                    let batch = kind.join(&self.db, &self.budget, unit.clone());
                     kind.asked.insert(unit, batch.clone());
                     waits.push((key, batch));
                     joined = true;
@@ -255,6 +298,9 @@ async fn fetch<G: Group>(
 impl<G: Group> Fetch for Many<G> {
     type Value = Arc<Vec<Model<G>>>;
     type Unit = G::Unit;
+    fn rows(value: &Self::Value) -> usize {
+        value.len()
+    }
     fn unit(&self) -> G::Unit {
         G::unit(&self.0)
     }
@@ -561,6 +607,9 @@ impl DepartmentProjects {
 impl Fetch for ProjectsOfDepartment {
     type Value = Arc<DepartmentProjects>;
     type Unit = i32;
+    fn rows(value: &Self::Value) -> usize {
+        value.budgets.len() + value.subprojects.values().map(|s| s.len()).sum::<usize>()
+    }
     fn unit(&self) -> i32 {
         self.0
     }

@@ -645,7 +645,7 @@ async fn fuzzed_queries_always_get_well_formed_responses() {
 }
 
 #[tokio::test]
-async fn an_answer_over_the_response_limit_is_refused_with_a_code() {
+async fn answers_over_the_response_and_row_limits_are_refused_with_a_code() {
     let test = TestDb::seeded().await;
     let config = Config {
         max_response_bytes: 1_000,
@@ -662,4 +662,30 @@ async fn an_answer_over_the_response_limit_is_refused_with_a_code() {
     // A small answer passes.
     let data = app.data("{ fiscalYears { year } }", json!({})).await;
     assert_eq!(data["fiscalYears"][1]["year"], 2023);
+
+    // Rows are counted as they are read, whatever the query's shape: past the limit, the
+    // fields that would read more fail with the same code.
+    let test = TestDb::seeded().await;
+    let config = Config {
+        max_rows_per_request: 10,
+        cache_entries: 0,
+        ..Config::defaults()
+    };
+    let state = AppState::with_config(test.db.clone(), &config).await;
+    let app = App::with_state(test, state);
+    let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 10 rows"),
+        "{body}"
+    );
+    let data = app.data(&example("History"), json!({})).await;
+    assert_eq!(
+        data["department"]["budgets"][1]["expenditureTotal"],
+        "29760"
+    );
 }

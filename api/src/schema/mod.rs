@@ -49,6 +49,7 @@ pub fn builder(
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .limit_directives(limits.directives)
+        .extension(crate::documents::DocumentCache::default())
         .extension(LimitsExtension(*limits))
         .extension(SpecExtension)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
