@@ -75,9 +75,7 @@ impl Catalog {
     async fn load(db: &DatabaseConnection, version: i64, slice_budget: usize) -> Result<Catalog> {
         let (nodes, departments, department_years, totals) = futures::try_join!(
             classification_node::Entity::find().all(db),
-            department::Entity::find()
-                .order_by_asc(department::Column::Code)
-                .all(db),
+            department::Entity::find().all(db),
             department_year::Entity::find()
                 .order_by_asc(department_year::Column::Year)
                 .all(db),
@@ -119,7 +117,9 @@ impl Catalog {
             list.sort_by(|a, b| nodes[a].code.cmp(&nodes[b].code));
         }
 
-        // `departments` is ordered by code, so each unit list is too.
+        // By code, byte-wise: the same order on every database.
+        let mut departments = departments;
+        departments.sort_by(|a, b| a.code.cmp(&b.code));
         let mut units: HashMap<i32, Vec<i32>> = HashMap::new();
         for d in &departments {
             if let Some(p) = d.parent_id {

@@ -66,6 +66,13 @@ async fn departments_page_forwards_and_backwards() {
         )
         .await
         .unwrap();
+    // Written outside a load: say so, as a load would (the reference data is per data version).
+    app.test
+        .db
+        .execute_unprepared("UPDATE dataset SET version = version + 1")
+        .await
+        .unwrap();
+    app.state.refresh_data_version().await;
     for (text, found) in [
         ("_", 1),
         ("%", 1),

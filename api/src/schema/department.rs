@@ -8,10 +8,6 @@ use crate::loaders::*;
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{department, department_profile, division, staffing};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
 
 /// A budget department, or a unit that belongs to one.
 #[derive(Clone)]
@@ -294,37 +290,21 @@ impl DepartmentQuery {
         #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<DepartmentConnection> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let mut query = department::Entity::find();
-        if let Some(text) = name.filter(|t| !t.is_empty()) {
-            let pattern = format!(
-                "%{}%",
-                text.to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            let lower = |c: department::Column| Expr::expr(Func::lower(Expr::col(c)));
-            // An explicit ESCAPE: PostgreSQL defaults to `\`, SQLite has no default.
-            let like = || LikeExpr::new(pattern.clone()).escape('\\');
-            query = query.filter(
-                Condition::any()
-                    .add(lower(department::Column::Name).like(like()))
-                    .add(lower(department::Column::NameEn).like(like())),
-            );
-        }
-        let total = query.clone().count(db).await? as usize;
-        let window = Window::new(total, first, after, last, before)?;
-        let rows = if window.end > window.start {
-            query
-                .order_by_asc(department::Column::Code)
-                .offset(window.start as u64)
-                .limit((window.end - window.start) as u64)
-                .all(db)
-                .await?
-        } else {
-            Vec::new()
-        };
+        // From the catalogue: no statement, and the same matching on every database.
+        let catalog = catalog(ctx);
+        let text = name.map(|t| t.to_lowercase()).filter(|t| !t.is_empty());
+        let matching: Vec<&department::Model> = catalog
+            .departments_by_code()
+            .filter(|d| {
+                text.as_ref().is_none_or(|t| {
+                    d.name.to_lowercase().contains(t) || d.name_en.to_lowercase().contains(t)
+                })
+            })
+            .collect();
+        let window = Window::new(matching.len(), first, after, last, before)?;
+        let rows = matching[window.start..window.end.max(window.start)]
+            .iter()
+            .map(|d| (*d).clone());
         Ok(DepartmentConnection {
             edges: rows
                 .into_iter()
