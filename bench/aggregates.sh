@@ -10,5 +10,7 @@ TARGETS=${TARGETS:-"sqlite-big postgres-big"} \
 CACHES=${CACHES:-off} \
 CONNS=${CONNS:-"1 16"} \
 SKIP_PEER=${SKIP_PEER:-1} \
+SKIP_CEILING=${SKIP_CEILING:-1} \
+SKIP_RANDOM=${SKIP_RANDOM:-1} \
 VARIABLES=${VARIABLES:-'{"code":"901"}'} \
   exec bash bench/run.sh
