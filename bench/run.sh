@@ -44,6 +44,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # an interrupted run cleans up too
 
 # One other server at a time (the ceiling or the peer): `bg_start LOG COMMAND…` starts it and
 # waits for it to print its http://…/graphql address (BG_URL); `bg_stop` stops it.
