@@ -43,21 +43,23 @@ os.makedirs(out)
 code = lambda i: f"synth-{i:05d}"
 tree = "code name nameEn amount basic project procurement"
 payloads = {
-    # The issue's memory hole: a list that grew with the data, aliased 60 times.
+    # The issue's memory hole: a list that grew with the data, aliased 60 times (now a page
+    # of at most 100; 5 a page keeps 60 aliases within the complexity limit).
     "amounts x60": "{" + " ".join(
-        f'a{i}: classificationNode(scheme: FUNCTIONAL, code: "901") {{ amounts(first: 100) {{ edges {{ node {{ year amount basic project department {{ code name }} }} }} }} }}'
+        f'a{i}: classificationNode(scheme: FUNCTIONAL, code: "901") {{ amounts(first: 5) {{ edges {{ node {{ year amount department {{ code }} }} }} }} }}'
         for i in range(60)) + "}",
-    # The same, within the complexity limit.
-    "amounts x4": "{" + " ".join(
+    # Three full pages of points, as much as the complexity limit allows.
+    "amounts x3 (first: 100)": "{" + " ".join(
         f'a{i}: classificationNode(scheme: FUNCTIONAL, code: "90{i + 1}") {{ amounts(first: 100) {{ edges {{ node {{ year amount department {{ code }} }} }} }} }}'
-        for i in range(4)) + "}",
-    # Every year's full tree of 100 departments (plain lists inside a page).
-    "departments x budgets x trees": "{ departments(first: 100) { edges { node { code budgets { fiscalYear { year } lines(scheme: FUNCTIONAL) { "
+        for i in range(3)) + "}",
+    # Every year's full tree of 70 departments (plain lists inside a page): 56,000 lines,
+    # past the row budget.
+    "departments x budgets x trees": "{ departments(first: 70) { edges { node { code budgets { lines(scheme: FUNCTIONAL) { "
         + tree + " children { " + tree + " children { " + tree + " } } } } } } } }",
-    # 100 aliases, each a different department's economic tree.
-    "100 departments' trees": "{" + " ".join(
-        f'd{i}: department(code: "{code(i * (departments // 100))}") {{ budget(year: 2023) {{ lines(scheme: ECONOMIC) {{ code name amount basic project children {{ code name amount basic project }} }} }} }}'
-        for i in range(100)) + "}",
+    # 40 aliases (the field limit allows about that many), each a department's economic tree.
+    "40 departments' trees": "{" + " ".join(
+        f'd{i}: department(code: "{code(i * (departments // 40))}") {{ budget(year: 2023) {{ lines(scheme: ECONOMIC) {{ code name amount basic project children {{ code name amount }} }} }} }}'
+        for i in range(40)) + "}",
     # Every department × node × year: more cells than an aggregate may have.
     "aggregate everything": "{ aggregate(scheme: FUNCTIONAL, level: 3, groupBy: [DEPARTMENT, NODE, YEAR]) { total { amount } cells(first: 100) { totalCount edges { node { amount } } } } }",
     # The largest aggregate that is allowed: departments × years on one 类.

@@ -405,9 +405,14 @@ impl Acc {
 /// Most cells an aggregate may have (memory per request stays bounded: a cell is ~200 bytes).
 pub const MAX_CELLS: usize = 50_000;
 
+/// Aggregates computed at once. Summing is CPU-bound, so more would not finish sooner; and each
+/// holds up to [`MAX_CELLS`] cells while it runs, so this bounds their memory.
+static COMPUTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Computes an aggregate from the slices of its years (a statement for each slice not yet in
 /// memory). More than [`MAX_CELLS`] cells is `BAD_USER_INPUT`.
 pub async fn compute(db: &DatabaseConnection, catalog: &Catalog, spec: &Spec) -> Result<Outcome> {
+    let _permit = COMPUTING.acquire().await;
     let plan = plan(catalog, spec);
     let departments: Option<HashSet<i32>> = spec.departments.as_ref().map(|codes| {
         codes

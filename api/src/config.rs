@@ -102,12 +102,14 @@ pub struct Config {
     #[arg(long, env = "MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_response_bytes: usize,
     /// Most rows one request may read from the database (budget lines, figures, projects, …);
-    /// more is `RESPONSE_TOO_LARGE`. The canonical queries read under 100 on 2,000 × 10.
-    #[arg(long, env = "MAX_ROWS_PER_REQUEST", default_value_t = 20_000)]
+    /// more is `RESPONSE_TOO_LARGE`. Reads stop at the limit, so it bounds the rows a request
+    /// holds. The canonical queries read under 100 on 2,000 × 10; ten years of a department's
+    /// three trees are about 2,000.
+    #[arg(long, env = "MAX_ROWS_PER_REQUEST", default_value_t = 5_000)]
     pub max_rows_per_request: usize,
     /// Most GraphQL requests executing at once; more wait (within `REQUEST_TIMEOUT_MS`). With
     /// the complexity and response limits, this bounds the memory requests can hold at once.
-    #[arg(long, env = "MAX_CONCURRENT_EXECUTIONS", default_value_t = 16)]
+    #[arg(long, env = "MAX_CONCURRENT_EXECUTIONS", default_value_t = 8)]
     pub max_concurrent_executions: usize,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]

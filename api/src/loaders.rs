@@ -84,7 +84,9 @@ pub trait Fetch: Hash + Eq + Clone + Send + Sync + 'static {
         None
     }
     /// Fetches the values of every key in `units` (keys with no value are absent).
-    fn fetch(db: Db, units: Vec<Self::Unit>) -> BoxFuture<'static, Answer<Self>>;
+    /// Reads at most `rows` rows (the request's remaining row budget, plus one to tell that
+    /// it ran out), so a batch never holds more than the budget allows.
+    fn fetch(db: Db, units: Vec<Self::Unit>, rows: u64) -> BoxFuture<'static, Answer<Self>>;
     /// Rows a value holds (what the request's row budget is charged).
     fn rows(_value: &Self::Value) -> usize {
         1
@@ -126,7 +128,12 @@ impl<K: Fetch> Kind<K> {
                 .unwrap_or_else(|e| e.into_inner())
                 .take()
                 .unwrap_or_default();
-            let answer = K::fetch(db, keys).await.map_err(FetchError::Db)?;
+            let left = budget
+                .limit
+                .saturating_sub(budget.read.load(Ordering::Relaxed));
+            let answer = K::fetch(db, keys, left as u64 + 1)
+                .await
+                .map_err(FetchError::Db)?;
             let rows: usize = answer.values().map(K::rows).sum();
             if budget.read.fetch_add(rows, Ordering::Relaxed) + rows > budget.limit {
                 return Err(FetchError::TooManyRows(budget.limit));
@@ -286,10 +293,12 @@ pub type Model<G> = <<G as Group>::Entity as EntityTrait>::Model;
 async fn fetch<G: Group>(
     db: &DatabaseConnection,
     units: &[G::Unit],
+    rows: u64,
 ) -> Result<Vec<Model<G>>, Arc<sea_orm::DbErr>> {
     G::Entity::find()
         .filter(G::condition(units))
         .order_by_asc(G::order())
+        .limit(rows)
         .all(db)
         .await
         .map_err(Arc::new)
@@ -307,10 +316,10 @@ impl<G: Group> Fetch for Many<G> {
     fn remembered(&self, catalog: &Catalog) -> Option<Option<Self::Value>> {
         G::remembered(catalog, &self.0).map(|rows| Some(Arc::new(rows)))
     }
-    fn fetch(db: Db, units: Vec<G::Unit>) -> BoxFuture<'static, Answer<Self>> {
+    fn fetch(db: Db, units: Vec<G::Unit>, rows: u64) -> BoxFuture<'static, Answer<Self>> {
         async move {
             let mut grouped: HashMap<Many<G>, Vec<Model<G>>> = HashMap::new();
-            for row in fetch::<G>(&db.0, &units).await? {
+            for row in fetch::<G>(&db.0, &units, rows).await? {
                 grouped
                     .entry(Many::new(G::key(&row)))
                     .or_default()
@@ -331,9 +340,9 @@ impl<G: Group> Fetch for One<G> {
     fn remembered(&self, catalog: &Catalog) -> Option<Option<Self::Value>> {
         G::remembered(catalog, &self.0).map(|rows| rows.into_iter().next())
     }
-    fn fetch(db: Db, units: Vec<G::Unit>) -> BoxFuture<'static, Answer<Self>> {
+    fn fetch(db: Db, units: Vec<G::Unit>, rows: u64) -> BoxFuture<'static, Answer<Self>> {
         async move {
-            Ok(fetch::<G>(&db.0, &units)
+            Ok(fetch::<G>(&db.0, &units, rows)
                 .await?
                 .into_iter()
                 .map(|row| (One::new(G::key(&row)), row))
@@ -613,7 +622,7 @@ impl Fetch for ProjectsOfDepartment {
     fn unit(&self) -> i32 {
         self.0
     }
-    fn fetch(db: Db, departments: Vec<i32>) -> BoxFuture<'static, Answer<Self>> {
+    fn fetch(db: Db, departments: Vec<i32>, rows: u64) -> BoxFuture<'static, Answer<Self>> {
         async move {
             let items: RelationDef = subproject::Entity::belongs_to(project_budget::Entity)
                 .from(subproject::Column::ProjectBudgetId)
@@ -626,6 +635,7 @@ impl Fetch for ProjectsOfDepartment {
                 .order_by_asc(project_budget::Column::Position)
                 .order_by_asc(project_budget::Column::Id)
                 .order_by_asc(subproject::Column::Position)
+                .limit(rows)
                 .select_also(subproject::Entity)
                 .all(&db.0)
                 .await

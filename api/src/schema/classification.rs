@@ -142,8 +142,10 @@ impl ClassificationNode {
     /// The node's amounts across departments and years: one point per department-year, ordered
     /// by department code then year, ready to plot; a Relay connection (at most 100 points a
     /// page), as the list grows with the data. For sums across departments, see `aggregate`.
+    /// Each call reads every department-year of the node to count and order them, so it costs
+    /// 100 complexity points beside its page.
     #[graphql(
-        complexity = "(first.or(last).unwrap_or(20).clamp(0, 100) as usize) * child_complexity + 1"
+        complexity = "(first.or(last).unwrap_or(20).clamp(0, 100) as usize) * child_complexity + 100"
     )]
     async fn amounts(
         &self,
