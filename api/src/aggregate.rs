@@ -92,7 +92,7 @@ impl Catalog {
             version,
             by_code: nodes
                 .iter()
-                .map(|n| ((n.scheme.clone(), n.code.clone()), n.id))
+                .map(|n| ((n.scheme.as_str().to_owned(), n.code.clone()), n.id))
                 .collect(),
             nodes: nodes.into_iter().map(|n| (n.id, n)).collect(),
             children,
@@ -463,7 +463,7 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
         None => catalog
             .nodes
             .values()
-            .filter(|n| n.scheme == spec.scheme && n.parent_id.is_none())
+            .filter(|n| n.scheme.as_str() == spec.scheme && n.parent_id.is_none())
             .map(|n| n.id)
             .collect(),
         Some(codes) => codes

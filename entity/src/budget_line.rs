@@ -11,7 +11,7 @@ pub struct Model {
     pub department_id: i32,
     pub year: i32,
     pub source_id: i32,
-    pub scheme: String,
+    pub scheme: crate::Scheme,
     pub position: i32,
     #[sea_orm(indexed)]
     pub node_id: Option<i32>,

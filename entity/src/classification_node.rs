@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub scheme: String,
+    pub scheme: crate::Scheme,
     pub code: String,
     #[sea_orm(indexed)]
     pub parent_id: Option<i32>,

@@ -17,7 +17,7 @@ pub struct Model {
     pub expected: i64,
     pub actual: i64,
     pub difference: i64,
-    pub status: String,
+    pub status: crate::CheckStatus,
     pub detail: Option<String>,
 }
 

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub department_id: i32,
     pub year: i32,
-    pub kind: String,
+    pub kind: crate::GoalKind,
     pub position: i32,
     pub title: Option<String>,
     pub text: String,

@@ -18,7 +18,7 @@ pub struct Model {
     pub unit: String,
     pub stated_change: Option<i64>,
     pub stated_percent: Option<i64>,
-    pub basis: String,
+    pub basis: crate::Basis,
     pub source_id: i32,
     pub also_in: Option<String>,
     pub note: Option<String>,

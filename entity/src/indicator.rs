@@ -15,7 +15,7 @@ pub struct Model {
     pub subcategory: String,
     pub name: String,
     pub target: String,
-    pub comparator: Option<String>,
+    pub comparator: Option<crate::Comparator>,
     pub value: Option<i64>,
     pub value_unit: Option<String>,
     pub source_id: i32,

@@ -12,6 +12,7 @@ pub mod department;
 pub mod department_profile;
 pub mod department_year;
 pub mod division;
+pub mod enums;
 pub mod fiscal_year;
 pub mod glossary_term;
 pub mod goal;
@@ -26,6 +27,8 @@ pub mod source;
 pub mod staffing;
 pub mod subproject;
 pub mod three_public;
+
+pub use enums::{Basis, CheckStatus, Comparator, GoalKind, Scheme, Scope, TaskKind};
 
 /// Every entity, in dependency order (parents before children).
 pub mod prelude {

@@ -11,7 +11,7 @@ pub struct Model {
     pub department_id: i32,
     pub year: i32,
     pub position: i32,
-    pub kind: String,
+    pub kind: crate::TaskKind,
     pub name: String,
     pub project_id: Option<i32>,
     pub content: Option<String>,

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub department_id: i32,
     pub year: i32,
-    pub scope: String,
+    pub scope: crate::Scope,
     pub admin_establishment: Option<i32>,
     pub admin_actual: Option<i32>,
     pub institutional_establishment: Option<i32>,

@@ -18,7 +18,7 @@ pub struct Model {
     pub amount: Option<i64>,
     pub stated_change: Option<i64>,
     pub stated_percent: Option<i64>,
-    pub basis: String,
+    pub basis: crate::Basis,
     pub source_id: i32,
 }
 

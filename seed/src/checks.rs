@@ -11,30 +11,16 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 /// Outcome of one identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Ok,
-    Rounding,
-    Mismatch,
-}
+pub use entity::CheckStatus as Status;
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "OK",
-            Status::Rounding => "ROUNDING",
-            Status::Mismatch => "MISMATCH",
-        }
-    }
-
-    pub fn of(difference: Decimal) -> Status {
-        if difference.is_zero() {
-            Status::Ok
-        } else if difference.abs() <= Decimal::ONE {
-            Status::Rounding
-        } else {
-            Status::Mismatch
-        }
+/// The outcome of an identity that is off by `difference`.
+pub fn status_of(difference: Decimal) -> Status {
+    if difference.is_zero() {
+        Status::Ok
+    } else if difference.abs() <= Decimal::ONE {
+        Status::Rounding
+    } else {
+        Status::Mismatch
     }
 }
 
@@ -57,7 +43,7 @@ impl Check {
     }
 
     pub fn status(&self) -> Status {
-        Status::of(self.difference())
+        status_of(self.difference())
     }
 }
 

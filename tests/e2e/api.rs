@@ -267,6 +267,24 @@ async fn database_failures_are_internal_errors_without_details() {
 }
 
 #[tokio::test]
+async fn unknown_stored_enum_values_are_errors_not_defaults() {
+    let app = App::seeded().await;
+    app.test
+        .db
+        .execute_unprepared("UPDATE consistency_check SET status = 'BOGUS'")
+        .await
+        .unwrap();
+    let (status, body) = app
+        .post(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) { checks { status } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(code_of(&body), "INTERNAL", "{body}");
+}
+
+#[tokio::test]
 async fn subprojects_and_tasks_compare_across_years() {
     let app = App::seeded().await;
     let data = app

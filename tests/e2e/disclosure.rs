@@ -50,15 +50,15 @@ async fn every_table_row_matches_the_disclosure() {
     let nodes = node_codes(&test.db).await;
     let mut loaded = BTreeMap::new();
     for l in budget_line::Entity::find().all(&test.db).await.unwrap() {
-        let code = match (l.node_id, l.scheme.as_str()) {
+        let code = match (l.node_id, l.scheme) {
             (Some(id), _) => nodes[&id].clone(),
             // 表5 rows are projects: the key is stored before the printed label.
-            (None, "PROJECT") if l.label.contains('\t') => {
+            (None, entity::Scheme::Project) if l.label.contains('\t') => {
                 l.label.split('\t').next().unwrap().to_owned()
             }
             (None, _) => "total".to_owned(),
         };
-        let key = format!("{} {} {code}", sources[&l.source_id], l.scheme);
+        let key = format!("{} {} {code}", sources[&l.source_id], l.scheme.as_str());
         let values = [
             l.total,
             l.basic,
@@ -177,7 +177,7 @@ async fn table_12_tasks_and_indicators_in_printed_order() {
     let wifi = rows.iter().find(|i| i.name.contains("AP 安装数")).unwrap();
     assert_eq!(
         (
-            wifi.comparator.as_deref(),
+            wifi.comparator.map(|c| c.as_str()),
             wifi.value.map(from_units),
             wifi.value_unit.as_deref()
         ),
@@ -187,14 +187,20 @@ async fn table_12_tasks_and_indicators_in_printed_order() {
     // beside it, see `indicator_targets_are_conditions`).
     let change = rows.iter().find(|i| i.name == "群众知晓度").unwrap();
     assert_eq!(
-        (change.comparator.as_deref(), change.value.map(from_units)),
+        (
+            change.comparator.map(|c| c.as_str()),
+            change.value.map(from_units)
+        ),
         (Some("GTE"), Some(Decimal::from(25)))
     );
     let prose = rows
         .iter()
         .find(|i| i.target == "控制在预算范围内")
         .unwrap();
-    assert_eq!((prose.comparator.as_deref(), prose.value), (None, None));
+    assert_eq!(
+        (prose.comparator.map(|c| c.as_str()), prose.value),
+        (None, None)
+    );
 }
 
 #[tokio::test]

@@ -310,7 +310,7 @@ impl Lookups {
             department_name: &department.name,
             department_name_en: &department.name_en,
             year: line.year,
-            scheme: &line.scheme,
+            scheme: line.scheme.as_str(),
             code: &node.code,
             level: node.level,
             name: &node.name,

@@ -61,22 +61,13 @@ pub fn money(units: Option<i64>, unit: MoneyUnit) -> Option<Decimal> {
 
 /// How a figure is known.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Basis")]
 pub enum Basis {
     /// Printed in the disclosure.
     Printed,
     /// A prior-year figure the disclosure states only as a comparison ("比 2022 年增加 9,545 万元");
     /// computed as the current figure minus the stated change.
     DerivedFromComparison,
-}
-
-impl Basis {
-    pub fn parse(text: &str) -> Basis {
-        if text == "DERIVED_FROM_COMPARISON" {
-            Basis::DerivedFromComparison
-        } else {
-            Basis::Printed
-        }
-    }
 }
 
 /// Where a figure comes from: a numbered table or a narrative part of the disclosure.
@@ -187,9 +178,9 @@ impl Change {
     }
 
     /// Sets how the base is known (the base row's `basis` column).
-    pub fn with_base_basis(mut self, basis: Option<&str>) -> Change {
+    pub fn with_base_basis(mut self, basis: Option<entity::Basis>) -> Change {
         if self.base.is_some() {
-            self.base_basis = basis.map(Basis::parse);
+            self.base_basis = basis.map(Into::into);
         }
         self
     }
@@ -210,9 +201,9 @@ pub fn check_year(year: i32) -> Result<()> {
 pub fn same_item<M>(
     rows: &[M],
     matches: impl Fn(&M) -> bool,
-    basis: impl Fn(&M) -> &str,
+    basis: impl Fn(&M) -> entity::Basis,
 ) -> Option<&M> {
     let mut found: Vec<&M> = rows.iter().filter(|r| matches(r)).collect();
-    found.sort_by_key(|r| basis(r) != "PRINTED");
+    found.sort_by_key(|r| basis(r) != entity::Basis::Printed);
     found.into_iter().next()
 }

@@ -53,7 +53,7 @@ impl Figure {
     }
     /// How the figure is known.
     async fn basis(&self) -> Basis {
-        Basis::parse(&self.0.basis)
+        self.0.basis.into()
     }
     /// Clarification, or the sentence a derived figure comes from.
     async fn note(&self) -> Option<&str> {
@@ -74,7 +74,7 @@ impl Figure {
             .load_one(Many::<HeadlinesOf>::new((self.0.department_id, base_year)))
             .await?
             .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis);
+        let base = same_item(&rows, |r| r.key == self.0.key, |r| r.basis);
         Ok(Change::new(
             base_year,
             self.0.year,
@@ -82,7 +82,7 @@ impl Figure {
             self.0.amount,
             (self.0.stated_change, self.0.stated_percent),
         )
-        .with_base_basis(base.map(|r| r.basis.as_str())))
+        .with_base_basis(base.map(|r| r.basis)))
     }
 }
 
@@ -118,7 +118,7 @@ impl ThreePublicExpense {
     }
     /// How the figure is known.
     async fn basis(&self) -> Basis {
-        Basis::parse(&self.0.basis)
+        self.0.basis.into()
     }
     /// Where it is printed.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
@@ -138,7 +138,7 @@ impl ThreePublicExpense {
             )))
             .await?
             .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis);
+        let base = same_item(&rows, |r| r.key == self.0.key, |r| r.basis);
         Ok(Change::new(
             base_year,
             self.0.year,
@@ -146,7 +146,7 @@ impl ThreePublicExpense {
             self.0.amount,
             (self.0.stated_change, self.0.stated_percent),
         )
-        .with_base_basis(base.map(|r| r.basis.as_str())))
+        .with_base_basis(base.map(|r| r.basis)))
     }
 }
 
@@ -200,14 +200,14 @@ impl Procurement {
 /// Figure value in 万元 for a key, for totals on `Budget`.
 pub fn figure(rows: &[headline::Model], keys: &[&str], unit: MoneyUnit) -> Option<Decimal> {
     keys.iter()
-        .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
+        .find_map(|key| same_item(rows, |r| r.key == *key, |r| r.basis))
         .and_then(|r| money(r.amount, unit))
 }
 
 /// How the figure `figure` picks for `keys` is known.
 pub fn figure_basis(rows: &[headline::Model], keys: &[&str]) -> Option<Basis> {
     keys.iter()
-        .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
+        .find_map(|key| same_item(rows, |r| r.key == *key, |r| r.basis))
         .filter(|r| r.amount.is_some())
-        .map(|r| Basis::parse(&r.basis))
+        .map(|r| r.basis.into())
 }

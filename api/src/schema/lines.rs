@@ -183,7 +183,7 @@ impl BudgetLine {
     /// For an economic line: its basic expenditure by revenue source, as 表4 prints it
     /// (工资福利支出: 一般公共预算拨款 1,704, …); empty for lines 表4 does not print.
     async fn basic_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
-        if self.line.scheme != "ECONOMIC" {
+        if self.line.scheme != entity::Scheme::Economic {
             return Ok(Vec::new());
         }
         let key = (self.line.department_id, self.line.year);
@@ -199,7 +199,11 @@ impl BudgetLine {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let key = (self.line.department_id, base_year, self.line.scheme.clone());
+        let key = (
+            self.line.department_id,
+            base_year,
+            self.line.scheme.as_str().to_owned(),
+        );
         let lines = ctx
             .data_unchecked::<Loaders>()
             .load_one(Many::<PrimaryLinesOf>::new(key))

@@ -100,7 +100,7 @@ impl ProjectBudget {
     }
     /// How the amount is known.
     async fn basis(&self) -> Basis {
-        Basis::parse(&self.0.basis)
+        self.0.basis.into()
     }
     /// What the money is for, as printed.
     async fn purpose(&self) -> Option<&str> {
@@ -155,7 +155,7 @@ impl ProjectBudget {
             .load_one(Many::<ProjectsOf>::new((self.0.department_id, base_year)))
             .await?
             .unwrap_or_default();
-        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| &r.basis);
+        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| r.basis);
         Ok(Change::new(
             base_year,
             self.0.year,
@@ -163,7 +163,7 @@ impl ProjectBudget {
             self.0.amount,
             (self.0.stated_change, self.0.stated_percent),
         )
-        .with_base_basis(base.map(|r| r.basis.as_str())))
+        .with_base_basis(base.map(|r| r.basis)))
     }
 }
 

@@ -594,7 +594,7 @@ impl Facts {
 
     fn two_sided_rows(&self, source: &source::Model, layout: &Layout) -> Vec<TableRow> {
         let footer_codes: Vec<&str> = FOOTER.iter().map(|(left, _)| *left).collect();
-        let side = |scheme: &str| -> Vec<(Option<String>, String, Option<i64>)> {
+        let side = |scheme: entity::Scheme| -> Vec<(Option<String>, String, Option<i64>)> {
             self.lines_of(source)
                 .filter(|l| l.scheme == scheme)
                 .map(|l| {
@@ -607,7 +607,10 @@ impl Facts {
                 .filter(|(code, ..)| !code.as_deref().is_some_and(|c| footer_codes.contains(&c)))
                 .collect()
         };
-        let (left, right) = (side("REVENUE"), side("FUNCTIONAL"));
+        let (left, right) = (
+            side(entity::Scheme::Revenue),
+            side(entity::Scheme::Functional),
+        );
         if left.is_empty() && right.is_empty() {
             return Vec::new();
         }
@@ -696,7 +699,7 @@ impl Facts {
     fn year_rows(&self, source: &source::Model, layout: &Layout) -> Vec<TableRow> {
         let printed = |rows: &[three_public::Model]| -> Vec<three_public::Model> {
             rows.iter()
-                .filter(|r| r.source_id == source.id && r.basis == "PRINTED")
+                .filter(|r| r.source_id == source.id && r.basis == entity::Basis::Printed)
                 .cloned()
                 .collect()
         };
