@@ -15,6 +15,8 @@ pub struct Model {
     pub position: i32,
     #[sea_orm(indexed)]
     pub node_id: Option<i32>,
+    /// The project of a 表5 row (`scheme` `PROJECT`); null for every other row.
+    pub project_key: Option<String>,
     pub label: String,
     pub total: Option<i64>,
     pub basic: Option<i64>,

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_budget_schema;
 mod m20261128_000001_add_dataset_package;
 mod m20261128_000003_add_aggregate_columns;
+mod m20261128_000004_add_budget_line_project_key;
 
 /// Applies the schema migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_budget_schema::Migration),
             Box::new(m20261128_000001_add_dataset_package::Migration),
             Box::new(m20261128_000003_add_aggregate_columns::Migration),
+            Box::new(m20261128_000004_add_budget_line_project_key::Migration),
         ]
     }
 }

@@ -395,15 +395,12 @@ impl Rows {
 
     fn line_row(&self, r: &budget_line::Model) -> Result<BudgetLineRow> {
         let scheme = r.scheme;
-        // 表5 rows keep the project key before a tab in the label (see `store::write_facts`).
-        let (code, label) = match (scheme, r.node_id) {
-            (Scheme::Project, _) => match r.label.split_once('\t') {
-                Some((key, label)) => (Some(key.to_owned()), label.to_owned()),
-                None => (None, r.label.clone()),
-            },
-            (_, Some(node)) => (Some(self.node(node)?.code.clone()), r.label.clone()),
-            (_, None) => (None, r.label.clone()),
+        let code = match (scheme, r.node_id) {
+            (Scheme::Project, _) => r.project_key.clone(),
+            (_, Some(node)) => Some(self.node(node)?.code.clone()),
+            (_, None) => None,
         };
+        let label = r.label.clone();
         Ok(BudgetLineRow {
             department: self.dept_code(r.department_id)?,
             year: r.year,

@@ -494,11 +494,8 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                     }
                     _ => None,
                 }),
-                label: Set(match (&r.code, r.scheme) {
-                    // 表5 rows are projects: keep the key beside the printed label.
-                    (Some(code), Scheme::Project) => format!("{code}\t{}", r.label),
-                    _ => r.label.clone(),
-                }),
+                project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
+                label: Set(r.label.clone()),
                 total: Set(units(r.total)),
                 basic: Set(units(r.basic)),
                 project: Set(units(r.project)),

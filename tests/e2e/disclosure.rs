@@ -50,13 +50,11 @@ async fn every_table_row_matches_the_disclosure() {
     let nodes = node_codes(&test.db).await;
     let mut loaded = BTreeMap::new();
     for l in budget_line::Entity::find().all(&test.db).await.unwrap() {
-        let code = match (l.node_id, l.scheme) {
+        let code = match (l.node_id, &l.project_key) {
             (Some(id), _) => nodes[&id].clone(),
-            // 表5 rows are projects: the key is stored before the printed label.
-            (None, entity::Scheme::Project) if l.label.contains('\t') => {
-                l.label.split('\t').next().unwrap().to_owned()
-            }
-            (None, _) => "total".to_owned(),
+            // 表5 rows are projects.
+            (None, Some(key)) => key.clone(),
+            (None, None) => "total".to_owned(),
         };
         let key = format!("{} {} {code}", sources[&l.source_id], l.scheme.as_str());
         let values = [

@@ -530,11 +530,12 @@ impl Facts {
     /// The row key allocations use (classification code, project key, empty for the total)
     /// and the printed label of a line.
     fn line_key(&self, line: &budget_line::Model) -> (String, String) {
-        match (line.node_id, line.label.split_once('\t')) {
-            (Some(id), _) => (self.code(id).unwrap_or_default(), line.label.clone()),
-            (None, Some((key, label))) => (key.to_owned(), label.to_owned()),
-            (None, None) => (String::new(), line.label.clone()),
-        }
+        let key = match (line.node_id, &line.project_key) {
+            (Some(id), _) => self.code(id).unwrap_or_default(),
+            (None, Some(key)) => key.clone(),
+            (None, None) => String::new(),
+        };
+        (key, line.label.clone())
     }
 
     fn allocation(&self, source: &source::Model, row: &str, code: &str) -> Option<i64> {
