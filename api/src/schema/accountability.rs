@@ -1,6 +1,6 @@
 //! Performance (表12 indicators and tasks, annual goals), consistency checks and statements.
 
-use super::common::{Change, Decimal, MoneyUnit, Source, decimal, money, source};
+use super::common::{Change, Decimal, MoneyUnit, Source, compare, decimal, money, source};
 use super::projects::Project;
 use crate::error::Result;
 use crate::loaders::*;
@@ -211,23 +211,8 @@ impl Task {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let key = (self.0.department_id, base_year);
-        let tasks = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<TasksOf>::new(key))
-            .await?
-            .unwrap_or_default();
-        let base = tasks
-            .iter()
-            .find(|t| t.name == self.0.name)
-            .and_then(|t| t.total);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base,
-            self.0.total,
-            (None, None),
-        ))
+        let base_key = (self.0.department_id, base_year);
+        compare::<TasksOf>(ctx, &self.0, base_year, base_key, |t| t.name == self.0.name).await
     }
     /// The project the task funds.
     async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {

@@ -169,10 +169,7 @@ impl Profile {
     }
     /// Where the profile is stated.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        match &self.profile {
-            Some(p) => source(ctx, p.source_id).await,
-            None => Ok(None),
-        }
+        source(ctx, self.profile.as_ref().map(|p| p.source_id)).await
     }
 }
 

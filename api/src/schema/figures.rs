@@ -1,6 +1,8 @@
 //! Named figures (headlines), 三公 items and the procurement summary.
 
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, decimal, money, same_item, source};
+use super::common::{
+    Basis, Change, Decimal, MoneyUnit, Source, compare, decimal, money, same_item, source,
+};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object, SimpleObject};
@@ -69,20 +71,8 @@ impl Figure {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<HeadlinesOf>::new((self.0.department_id, base_year)))
-            .await?
-            .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| r.basis);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base.and_then(|r| r.amount),
-            self.0.amount,
-            (self.0.stated_change, self.0.stated_percent),
-        )
-        .with_base_basis(base.map(|r| r.basis)))
+        let base_key = (self.0.department_id, base_year);
+        compare::<HeadlinesOf>(ctx, &self.0, base_year, base_key, |r| r.key == self.0.key).await
     }
 }
 
@@ -130,23 +120,8 @@ impl ThreePublicExpense {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<ThreePublicOf>::new((
-                self.0.department_id,
-                base_year,
-            )))
-            .await?
-            .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| r.basis);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base.and_then(|r| r.amount),
-            self.0.amount,
-            (self.0.stated_change, self.0.stated_percent),
-        )
-        .with_base_basis(base.map(|r| r.basis)))
+        let base_key = (self.0.department_id, base_year);
+        compare::<ThreePublicOf>(ctx, &self.0, base_year, base_key, |r| r.key == self.0.key).await
     }
 }
 

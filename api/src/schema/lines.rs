@@ -2,7 +2,7 @@
 //! classification node and assembled by the node hierarchy.
 
 use super::classification::{ClassificationNode, Scheme};
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, compare, money, source};
 use super::funding::{Funding, funding};
 use crate::error::Result;
 use crate::loaders::*;
@@ -199,26 +199,15 @@ impl BudgetLine {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let key = (
-            self.line.department_id,
+        let line = &self.line;
+        let base_key = (
+            line.department_id,
             base_year,
-            self.line.scheme.as_str().to_owned(),
+            line.scheme.as_str().to_owned(),
         );
-        let lines = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<PrimaryLinesOf>::new(key))
-            .await?
-            .unwrap_or_default();
-        let base = lines
-            .iter()
-            .find(|l| l.node_id == self.line.node_id)
-            .and_then(|l| l.total);
-        Ok(Change::new(
-            base_year,
-            self.line.year,
-            base,
-            self.line.total,
-            (None, None),
-        ))
+        compare::<PrimaryLinesOf>(ctx, line, base_year, base_key, |l| {
+            l.node_id == line.node_id
+        })
+        .await
     }
 }

@@ -1,6 +1,6 @@
 //! Projects: stable across years, with each year's budget, sub-items and performance goals.
 
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, same_item, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, compare, money, source};
 use super::funding::{Funding, funding};
 use super::relay::global_id;
 use crate::error::Result;
@@ -150,20 +150,9 @@ impl ProjectBudget {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<ProjectsOf>::new((self.0.department_id, base_year)))
-            .await?
-            .unwrap_or_default();
-        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| r.basis);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base.and_then(|r| r.amount),
-            self.0.amount,
-            (self.0.stated_change, self.0.stated_percent),
-        )
-        .with_base_basis(base.map(|r| r.basis)))
+        let base_key = (self.0.department_id, base_year);
+        let same = |r: &project_budget::Model| r.project_id == self.0.project_id;
+        compare::<ProjectsOf>(ctx, &self.0, base_year, base_key, same).await
     }
 }
 
