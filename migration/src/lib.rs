@@ -21,3 +21,31 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// Adds `column` to `table` unless the table has it already (a database whose first
+/// migration created it); true when it was added.
+async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: &mut ColumnDef,
+) -> Result<bool, DbErr> {
+    let name = column.get_column_name();
+    if manager.has_column(table, &name).await? {
+        return Ok(false);
+    }
+    let alter = Table::alter()
+        .table(Alias::new(table))
+        .add_column(column)
+        .to_owned();
+    manager.alter_table(alter).await?;
+    Ok(true)
+}
+
+/// Drops `column` of `table`.
+async fn drop_column(manager: &SchemaManager<'_>, table: &str, column: &str) -> Result<(), DbErr> {
+    let alter = Table::alter()
+        .table(Alias::new(table))
+        .drop_column(Alias::new(column))
+        .to_owned();
+    manager.alter_table(alter).await
+}

@@ -1,32 +1,20 @@
 //! `budget_line.project_key`: the project a 表5 row is about, which the first schema packed
 //! into the label (`"{key}\t{label}"`). Existing rows are unpacked here.
 
+use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
-enum BudgetLine {
-    Table,
-    ProjectKey,
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.has_column("budget_line", "project_key").await? {
+        let mut project_key = ColumnDef::new(Alias::new("project_key"));
+        if !add_column(manager, "budget_line", project_key.string().null()).await? {
             return Ok(());
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(BudgetLine::Table)
-                    .add_column(ColumnDef::new(BudgetLine::ProjectKey).string().null())
-                    .to_owned(),
-            )
-            .await?;
         let (tab, find) = tab_and_find(manager);
         let at = format!("{find}(label, {tab})");
         manager
@@ -48,14 +36,7 @@ impl MigrationTrait for Migration {
                 tab_and_find(manager).0
             ))
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(BudgetLine::Table)
-                    .drop_column(BudgetLine::ProjectKey)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "budget_line", "project_key").await
     }
 }
 

@@ -6,7 +6,6 @@
 use crate::common::{App, content_type, example, sha256_hex};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -94,11 +93,7 @@ async fn an_errored_nullable_field_is_null_in_place() {
 async fn a_failed_non_null_field_nulls_its_nearest_nullable_parent() {
     let app = App::seeded().await;
     // `headlines` is `[Headline!]!` inside the nullable `budget`; its table is gone.
-    app.test
-        .db
-        .execute_unprepared("DROP TABLE headline")
-        .await
-        .unwrap();
+    app.execute("DROP TABLE headline").await;
     let (status, body) = app
         .post(
             r#"{ department(code: "pingshan-gsdmb") { code

@@ -237,6 +237,11 @@ impl App {
     }
 
     /// Runs a query and counts the SQL statements it executed.
+    /// Runs SQL on the test database (to break or age it).
+    pub async fn execute(&self, sql: &str) {
+        self.test.db.execute_unprepared(sql).await.expect(sql);
+    }
+
     pub async fn count_statements(&self, query: &str, variables: Value) -> usize {
         self.test.statements.store(0, Ordering::SeqCst);
         self.data(query, variables).await;
@@ -313,4 +318,21 @@ pub async fn bureau_id(app: &App) -> Value {
         )
         .await;
     data["department"]["id"].clone()
+}
+
+/// `field` of every item of a JSON list.
+pub fn fields<'a>(list: &'a Value, field: &str) -> Vec<&'a Value> {
+    list.as_array()
+        .expect("a JSON list")
+        .iter()
+        .map(|item| &item[field])
+        .collect()
+}
+
+/// `field` of every item of a JSON list, as text.
+pub fn texts<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    fields(list, field)
+        .into_iter()
+        .map(|v| v.as_str().expect("a JSON string"))
+        .collect()
 }

@@ -2,7 +2,7 @@
 //! kept in `fixtures/lines.txt`, not generated from `seed/data`), the narrative figures, the
 //! 2022 figures, null versus 0, and the consistency checks.
 
-use crate::common::{App, TestDb};
+use crate::common::{App, TestDb, texts};
 use entity::*;
 use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
@@ -453,12 +453,7 @@ async fn profile_staffing_divisions_and_glossary() {
         centre["staffing"],
         json!([{"scope": "OWN", "institutionalEstablishment": 33, "institutionalActual": 30}])
     );
-    let terms: Vec<&str> = data["glossary"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["term"].as_str().unwrap())
-        .collect();
+    let terms = texts(&data["glossary"], "term");
     assert_eq!(terms.len(), 9);
     assert_eq!(terms[0], "一般公共预算拨款收入");
     assert_eq!(terms[8], "机关运行经费");
