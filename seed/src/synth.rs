@@ -314,47 +314,31 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
             }));
 
             // Functional tree in 表3 (all six columns) and economic tree in 表8.
-            let (f_amounts, f_total) = tree_amounts(&functional, &mut rng);
+            // A table's rows: the department total first, then one row per node, each with
+            // total, basic and project, and `rest` for the procurement columns.
+            let mut tree = |table: &str, scheme: &str, nodes: &[Node], rest: &str| {
+                let (amounts, total) = tree_amounts(nodes, &mut rng);
+                let rows = std::iter::once((String::new(), format!("合成部门{d}"), total)).chain(
+                    nodes
+                        .iter()
+                        .zip(amounts)
+                        .map(|(n, a)| (n.code.clone(), n.name.clone(), a)),
+                );
+                for (i, (node, name, (basic, project))) in rows.enumerate() {
+                    let _ = writeln!(
+                        lines,
+                        "{code},{year},{table},{scheme},{},{node},{name},{},{},{}{rest}",
+                        i + 1,
+                        wan(basic + project),
+                        wan(basic),
+                        wan(project)
+                    );
+                }
+                total
+            };
+            let f_total = tree("table-3", "FUNCTIONAL", &functional, ",0,0,0");
             let total = f_total.0 + f_total.1;
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-3,FUNCTIONAL,1,,合成部门{d},{},{},{},0,0,0",
-                wan(total),
-                wan(f_total.0),
-                wan(f_total.1)
-            );
-            for (i, (n, a)) in functional.iter().zip(&f_amounts).enumerate() {
-                let _ = writeln!(
-                    lines,
-                    "{code},{year},table-3,FUNCTIONAL,{},{},{},{},{},{},0,0,0",
-                    i + 2,
-                    n.code,
-                    n.name,
-                    wan(a.0 + a.1),
-                    wan(a.0),
-                    wan(a.1)
-                );
-            }
-            let (e_amounts, e_total) = tree_amounts(&economic, &mut rng);
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-8,ECONOMIC,1,,合成部门{d},{},{},{},,,",
-                wan(e_total.0 + e_total.1),
-                wan(e_total.0),
-                wan(e_total.1)
-            );
-            for (i, (n, a)) in economic.iter().zip(&e_amounts).enumerate() {
-                let _ = writeln!(
-                    lines,
-                    "{code},{year},table-8,ECONOMIC,{},{},{},{},{},{},,,",
-                    i + 2,
-                    n.code,
-                    n.name,
-                    wan(a.0 + a.1),
-                    wan(a.0),
-                    wan(a.1)
-                );
-            }
+            tree("table-8", "ECONOMIC", &economic, ",,,");
 
             // Projects: split the project expenditure over the projects; 表5 rows and 表12 tasks.
             let mut remaining = f_total.1;
