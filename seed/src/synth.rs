@@ -91,51 +91,43 @@ struct Node {
 
 fn functional_nodes(shape: &Shape) -> Vec<Node> {
     let (classes, per_class, per_kuan) = shape.functional;
-    let mut nodes = Vec::new();
-    for c in 0..classes {
-        let lei = format!("9{:02}", c + 1);
-        nodes.push(Node {
-            code: lei.clone(),
-            parent: None,
-            name: format!("合成功能类{}", c + 1),
-        });
-        for k in 0..per_class {
-            let kuan = format!("{lei}{:02}", k + 1);
-            nodes.push(Node {
-                code: kuan.clone(),
-                parent: Some(lei.clone()),
-                name: format!("合成功能款{}-{}", c + 1, k + 1),
-            });
-            for x in 0..per_kuan {
-                nodes.push(Node {
-                    code: format!("{kuan}{:02}", x + 1),
-                    parent: Some(kuan.clone()),
-                    name: format!("合成功能项{}-{}-{}", c + 1, k + 1, x + 1),
-                });
-            }
-        }
-    }
-    nodes
+    tree_nodes("9", "功能", &[classes, per_class, per_kuan])
 }
 
 fn economic_nodes(shape: &Shape) -> Vec<Node> {
     let (classes, per_class) = shape.economic;
-    let mut nodes = Vec::new();
-    for c in 0..classes {
-        let lei = format!("8{:02}", c + 1);
-        nodes.push(Node {
-            code: lei.clone(),
-            parent: None,
-            name: format!("合成经济类{}", c + 1),
-        });
-        for k in 0..per_class {
-            nodes.push(Node {
-                code: format!("{lei}{:02}", k + 1),
-                parent: Some(lei.clone()),
-                name: format!("合成经济款{}-{}", c + 1, k + 1),
+    tree_nodes("8", "经济", &[classes, per_class])
+}
+
+/// A synthetic tree, parents first: `counts[0]` classes coded `{first}01`, `{first}02`, …, each
+/// with `counts[1]` children (two more digits: `90101`), and so on; named by kind, level
+/// and position (`合成功能款1-2`).
+fn tree_nodes(first: &str, kind: &str, counts: &[usize]) -> Vec<Node> {
+    // `parent`: the code prefix of the children, the parent code (none at the top) and the
+    // parent position path (`1-2`).
+    fn walk(out: &mut Vec<Node>, kind: &str, counts: &[usize], parent: (&str, Option<&str>, &str)) {
+        let Some((&count, rest)) = counts.split_first() else {
+            return;
+        };
+        let (prefix, parent_code, path) = parent;
+        for i in 1..=count {
+            let code = format!("{prefix}{i:02}");
+            let path = if path.is_empty() {
+                i.to_string()
+            } else {
+                format!("{path}-{i}")
+            };
+            let level = ["类", "款", "项"][path.split('-').count() - 1];
+            out.push(Node {
+                code: code.clone(),
+                parent: parent_code.map(str::to_owned),
+                name: format!("合成{kind}{level}{path}"),
             });
+            walk(out, kind, rest, (&code, Some(&code), &path));
         }
     }
+    let mut nodes = Vec::new();
+    walk(&mut nodes, kind, counts, (first, None, ""));
     nodes
 }
 

@@ -1,7 +1,7 @@
 //! API behaviour beyond the contract: Relay paging and ids, null versus errors, units,
 //! tree selection, GraphiQL and GET, and errors that hide internals.
 
-use crate::common::{App, bureau_id, texts};
+use crate::common::{App, bureau_id, get_with, texts};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -213,10 +213,7 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
 #[tokio::test]
 async fn browsers_get_the_playground_and_get_queries_work() {
     let app = App::seeded().await;
-    let request = Request::get("/graphql")
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with("/graphql", header::ACCEPT, "text/html");
     let (status, body) = app.send(request).await;
     assert_eq!(status, StatusCode::OK);
     let html = body.as_str().unwrap();

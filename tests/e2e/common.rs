@@ -3,6 +3,7 @@
 use api::server::{AppState, router};
 use axum::Router;
 use axum::body::Body;
+use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -335,4 +336,18 @@ pub fn texts<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
         .into_iter()
         .map(|v| v.as_str().expect("a JSON string"))
         .collect()
+}
+
+/// A GET of `uri` with one header.
+pub fn get_with<K, V>(uri: impl AsRef<str>, name: K, value: V) -> Request<Body>
+where
+    HeaderName: TryFrom<K>,
+    <HeaderName as TryFrom<K>>::Error: Into<axum::http::Error>,
+    HeaderValue: TryFrom<V>,
+    <HeaderValue as TryFrom<V>>::Error: Into<axum::http::Error>,
+{
+    Request::get(uri.as_ref())
+        .header(name, value)
+        .body(Body::empty())
+        .unwrap()
 }

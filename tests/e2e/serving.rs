@@ -1,7 +1,7 @@
 //! Serving a public endpoint: abuse limits, GraphQL-over-HTTP behaviour, HTTP caching,
 //! persisted queries, operations headers, graceful shutdown, and a fuzzer.
 
-use crate::common::{App, TestDb, example};
+use crate::common::{App, TestDb, example, get_with};
 use api::config::Config;
 use api::server::AppState;
 use axum::body::Body;
@@ -281,10 +281,7 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
     assert!(etag.starts_with("\"v1-"), "{etag}");
     // Revalidation: 304 with no body and no database work.
     app.test.statements.store(0, Ordering::SeqCst);
-    let request = Request::get(uri)
-        .header(header::IF_NONE_MATCH, &etag)
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with(uri, header::IF_NONE_MATCH, &etag);
     let (status, body) = app.send(request).await;
     assert_eq!((status, body), (StatusCode::NOT_MODIFIED, json!("")));
     assert_eq!(app.test.statements.load(Ordering::SeqCst), 0);
@@ -300,10 +297,7 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
         .await
         .unwrap();
     assert_eq!(state.refresh_data_version().await, 2);
-    let request = Request::get(uri)
-        .header(header::IF_NONE_MATCH, &etag)
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with(uri, header::IF_NONE_MATCH, &etag);
     let response = tower::ServiceExt::oneshot(api::server::router(state), request)
         .await
         .unwrap();
@@ -452,10 +446,7 @@ async fn operations_headers_cors_compression_request_ids_and_health() {
         ..Config::defaults()
     };
     let router = api::server::router(AppState::with_config(app.test.db.clone(), &config).await);
-    let request = Request::get("/healthz")
-        .header(header::ORIGIN, "https://other.example")
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with("/healthz", header::ORIGIN, "https://other.example");
     let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
     assert!(
         !response
