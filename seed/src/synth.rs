@@ -5,6 +5,7 @@
 
 use crate::error::DataError;
 use crate::files::DataSource;
+use crate::package::resource;
 use crate::rows::{ClassificationRow, Line, Scheme, read_csv};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -80,6 +81,11 @@ fn csv_field(text: &str) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// A CSV file's header line, from its resource's columns.
+fn header(resource_name: &str) -> String {
+    format!("{}\n", resource(resource_name).columns().join(","))
 }
 
 /// A (code, parent, name) node of a synthetic tree.
@@ -219,7 +225,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
     .filter(|l| l.row.scheme == Scheme::Revenue)
     .collect();
 
-    let mut classifications = String::from("scheme,code,parent_code,name,name_en\n");
+    let mut classifications = header("classifications");
     for (scheme, nodes) in [("FUNCTIONAL", &functional), ("ECONOMIC", &economic)] {
         for n in nodes.iter() {
             let _ = writeln!(
@@ -244,30 +250,16 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         );
     }
 
-    let mut departments = String::from("code,name,name_en,parent_code,independent_accounting\n");
-    let mut staffing = String::from(
-        "department,year,scope,admin_establishment,admin_actual,institutional_establishment,institutional_actual,retired_lixiu,retired_tuixiu,note,source\n",
-    );
-    let mut lines = String::from(
-        "department,year,source,scheme,position,code,label,total,basic,project,procurement,sme_reserved,small_micro_reserved\n",
-    );
-    let mut allocations = String::from("department,year,source,row,revenue_code,amount\n");
-    let mut headlines = String::from(
-        "department,year,key,name,name_en,amount,unit,stated_change,stated_percent,basis,source,also_in,note\n",
-    );
-    let mut projects = String::from(
-        "department,year,key,name,label,name_en,amount,stated_change,stated_percent,basis,source,note\n",
-    );
-    let mut subprojects =
-        String::from("department,year,project_key,position,name,name_en,amount,source\n");
-    let mut three_public = String::from(
-        "department,year,key,parent_key,name,name_en,amount,stated_change,stated_percent,basis,source\n",
-    );
-    let mut tasks = String::from(
-        "department,year,position,kind,name,project_key,content,total,fiscal,other,source\n",
-    );
-    let mut indicators =
-        String::from("department,year,position,category,subcategory,name,target,source\n");
+    let mut departments = header("departments");
+    let mut staffing = header("staffing");
+    let mut lines = header("budget_lines");
+    let mut allocations = header("allocations");
+    let mut headlines = header("headlines");
+    let mut projects = header("projects");
+    let mut subprojects = header("subprojects");
+    let mut three_public = header("three_public");
+    let mut tasks = header("tasks");
+    let mut indicators = header("indicators");
     let mut text_departments = Vec::new();
     let mut text_projects = Vec::new();
 
@@ -481,7 +473,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         }
     }
 
-    let mut sources = String::from("key,table_number,title,section,empty\n");
+    let mut sources = header("sources");
     for (n, title) in [
         (2, "收入总表"),
         (3, "支出总表"),
