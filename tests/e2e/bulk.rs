@@ -244,8 +244,7 @@ async fn packages_too_large_to_build_on_line_are_refused_with_a_code() {
         bulk_max_department_years: 1,
         ..api::config::Config::defaults()
     };
-    let state = api::server::AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state);
+    let app = App::with_config(test, &config).await;
     for uri in [
         format!("/data/{BUNDLED}.zip"),
         format!("/data/{BUNDLED}/budget_lines.csv"),

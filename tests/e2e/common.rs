@@ -163,7 +163,12 @@ impl App {
             dataloader_window_us: 50_000,
             ..api::config::Config::defaults()
         };
-        let state = AppState::with_config(test.db.clone(), &config).await;
+        App::with_config(test, &config).await
+    }
+
+    /// Over `test` with a configuration of the test's own.
+    pub async fn with_config(test: TestDb, config: &api::config::Config) -> App {
+        let state = AppState::with_config(test.db.clone(), config).await;
         App::with_state(test, state)
     }
 

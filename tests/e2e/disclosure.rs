@@ -23,24 +23,26 @@ fn text(v: Option<i64>) -> String {
     v.map_or_else(|| "-".to_owned(), |u| from_units(u).to_string())
 }
 
-async fn sources(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
-    source::Entity::find()
+/// A text of every row of `E`, by id.
+async fn by_id<E: EntityTrait>(
+    db: &sea_orm::DatabaseConnection,
+    entry: impl Fn(E::Model) -> (i32, String),
+) -> HashMap<i32, String> {
+    E::find()
         .all(db)
         .await
         .unwrap()
         .into_iter()
-        .map(|s| (s.id, s.key))
+        .map(entry)
         .collect()
 }
 
+async fn sources(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
+    by_id::<source::Entity>(db, |s| (s.id, s.key)).await
+}
+
 async fn node_codes(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
-    classification_node::Entity::find()
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| (n.id, n.code))
-        .collect()
+    by_id::<classification_node::Entity>(db, |n| (n.id, n.code)).await
 }
 
 #[tokio::test]
@@ -310,27 +312,38 @@ async fn narrative_figures_and_their_2022_comparisons() {
 
     let p = by_key(&budget["projects"]);
     let change = |k: &str| p[k]["change"].clone();
-    assert_eq!(
-        change("other-cyber-affairs"),
-        json!({"base": "4771", "difference": "2265", "percent": "47.47", "statedPercent": "47.5"})
-    );
-    assert_eq!(
-        change("general-admin-affairs"),
-        json!({"base": "1112", "difference": "-323", "percent": "-29.05", "statedPercent": "-29.1"})
-    );
-    assert_eq!(
-        change("government-investment"),
-        json!({"base": "12786", "difference": "7278", "percent": "56.92", "statedPercent": "56.9"})
-    );
-    assert_eq!(
-        change("training"),
-        json!({"base": "9", "difference": "-5", "percent": "-55.56", "statedPercent": "-55.5"})
-    );
-    // 资产配置预算: 0 → 2, printed 100%; the computed percent of a 0 base is null.
-    assert_eq!(
-        change("asset-allocation"),
-        json!({"base": "0", "difference": "2", "percent": null, "statedPercent": "100"})
-    );
+    for (key, base, difference, percent, stated) in [
+        (
+            "other-cyber-affairs",
+            "4771",
+            "2265",
+            json!("47.47"),
+            "47.5",
+        ),
+        (
+            "general-admin-affairs",
+            "1112",
+            "-323",
+            json!("-29.05"),
+            "-29.1",
+        ),
+        (
+            "government-investment",
+            "12786",
+            "7278",
+            json!("56.92"),
+            "56.9",
+        ),
+        ("training", "9", "-5", json!("-55.56"), "-55.5"),
+        // 资产配置预算: 0 → 2, printed 100%; the computed percent of a 0 base is null.
+        ("asset-allocation", "0", "2", Value::Null, "100"),
+    ] {
+        assert_eq!(
+            change(key),
+            json!({"base": base, "difference": difference, "percent": percent, "statedPercent": stated}),
+            "{key}"
+        );
+    }
     assert_eq!(p["government-investment"]["name"], "2023 年政府投资项目");
     let subs = p["government-investment"]["subprojects"]
         .as_array()

@@ -4,7 +4,6 @@
 
 use crate::common::{App, TestDb, content_type};
 use api::config::Config;
-use api::server::AppState;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -13,9 +12,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
 async fn app_with(config: Config) -> App {
-    let test = TestDb::seeded().await;
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    App::with_state(test, state)
+    App::with_config(TestDb::seeded().await, &config).await
 }
 
 /// A POST from `peer`, as `serve` would see it, with extra headers.

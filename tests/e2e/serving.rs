@@ -53,70 +53,52 @@ async fn abusive_queries_are_refused_with_codes_and_service_continues() {
         .map(|i| format!("a{i}: fiscalYears {{ year }}"))
         .collect::<Vec<_>>()
         .join(" ");
-    refused(
-        &app,
-        format!("{{ {aliases} }}"),
-        StatusCode::OK,
-        "TOO_MANY_ALIASES",
-    )
-    .await;
-    still_serves(&app).await;
     let fields = "fiscalYears { year } ".repeat(1000);
-    refused(
-        &app,
-        format!("{{ {fields} }}"),
-        StatusCode::OK,
-        "TOO_MANY_FIELDS",
-    )
-    .await;
-    still_serves(&app).await;
     let directives = "@include(if: true) ".repeat(100);
-    refused(
-        &app,
-        format!("{{ fiscalYears {directives} {{ year }} }}"),
-        StatusCode::OK,
-        "TOO_MANY_DIRECTIVES",
-    )
-    .await;
-    still_serves(&app).await;
-    // Fragment cycles are caught by the recursion limit before validation.
-    refused(
-        &app,
-        "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }".into(),
-        StatusCode::OK,
-        "QUERY_TOO_DEEP",
-    )
-    .await;
-    still_serves(&app).await;
     let deep = format!("{}{}", "{a".repeat(10_000), "}".repeat(10_000));
-    refused(&app, deep, StatusCode::BAD_REQUEST, "QUERY_TOO_DEEP").await;
-    still_serves(&app).await;
     let nested = format!(
         "{{ department(code: \"pingshan-gsdmb\") {{ {} code {} }} }}",
         "units { ".repeat(16),
         "} ".repeat(16)
     );
-    refused(&app, nested, StatusCode::OK, "DEPTH_LIMIT_EXCEEDED").await;
     let wide = "code name nameEn id ".repeat(6);
     let complex = format!(
         "{{ departments(first: 100) {{ edges {{ node {{ {wide} units {{ {wide} }} }} }} }} }}"
     );
-    refused(&app, complex, StatusCode::OK, "COMPLEXITY_LIMIT_EXCEEDED").await;
-    refused(
-        &app,
-        "{ departments(first: 99999999) { totalCount } }".into(),
-        StatusCode::OK,
-        "BAD_USER_INPUT",
-    )
-    .await;
-    refused(
-        &app,
-        format!("{{ fiscalYears {{ year }} }} #{}", "x".repeat(40_000)),
-        StatusCode::BAD_REQUEST,
-        "QUERY_TOO_LARGE",
-    )
-    .await;
-    still_serves(&app).await;
+    let ok = StatusCode::OK;
+    let bad = StatusCode::BAD_REQUEST;
+    let cases = [
+        (format!("{{ {aliases} }}"), ok, "TOO_MANY_ALIASES"),
+        (format!("{{ {fields} }}"), ok, "TOO_MANY_FIELDS"),
+        (
+            format!("{{ fiscalYears {directives} {{ year }} }}"),
+            ok,
+            "TOO_MANY_DIRECTIVES",
+        ),
+        // Fragment cycles are caught by the recursion limit before validation.
+        (
+            "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }".into(),
+            ok,
+            "QUERY_TOO_DEEP",
+        ),
+        (deep, bad, "QUERY_TOO_DEEP"),
+        (nested, ok, "DEPTH_LIMIT_EXCEEDED"),
+        (complex, ok, "COMPLEXITY_LIMIT_EXCEEDED"),
+        (
+            "{ departments(first: 99999999) { totalCount } }".into(),
+            ok,
+            "BAD_USER_INPUT",
+        ),
+        (
+            format!("{{ fiscalYears {{ year }} }} #{}", "x".repeat(40_000)),
+            bad,
+            "QUERY_TOO_LARGE",
+        ),
+    ];
+    for (query, status, code) in cases {
+        refused(&app, query, status, code).await;
+        still_serves(&app).await;
+    }
 
     // A 3 MB body: 413 before anything is parsed.
     let big = json!({ "query": format!("{{ fiscalYears {{ year }} }} #{}", "x".repeat(3 * 1024 * 1024)) }).to_string();
@@ -154,8 +136,7 @@ async fn slow_requests_time_out_with_a_clear_error() {
         cache_entries: 0,
         ..Config::defaults()
     };
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state);
+    let app = App::with_config(test, &config).await;
     let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
     assert_eq!(
         (status, code(&body).as_str()),
@@ -329,8 +310,8 @@ async fn the_response_cache_is_bounded() {
         cache_bytes: 4096,
         ..Config::defaults()
     };
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state.clone());
+    let app = App::with_config(test, &config).await;
+    let state = app.state.clone();
     for code in ["pingshan-gsdmb", "pingshan-gsbdc"] {
         for year in [2022, 2023] {
             let query = format!(
