@@ -512,7 +512,7 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
             let (Some(node), Some(&index)) = (catalog.node(id), catalog.node_index.get(&id)) else {
                 continue;
             };
-            let mapping = (spec.scheme == "FUNCTIONAL")
+            let mapping = (spec.scheme == entity::Scheme::Functional.as_str())
                 .then(|| crosswalk.resolve(&node.code))
                 .flatten();
             let cofog = match mapping {

@@ -324,7 +324,7 @@ impl Lookups {
             project: amount(line.project),
             procurement: amount(line.procurement),
             // Budget lines are rows printed in a table: none is derived.
-            basis: "PRINTED",
+            basis: entity::Basis::Printed.as_str(),
             source: source.clone(),
         })
     }
