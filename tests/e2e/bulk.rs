@@ -239,12 +239,11 @@ async fn unknown_datasets_and_files_are_404_with_a_json_error() {
 #[tokio::test]
 async fn packages_too_large_to_build_on_line_are_refused_with_a_code() {
     // A package is built in memory: above the limit it is not offered, the flat table is.
-    let test = TestDb::seeded().await;
-    let config = api::config::Config {
+    let app = App::seeded_with(api::config::Config {
         bulk_max_department_years: 1,
         ..api::config::Config::defaults()
-    };
-    let app = App::with_config(test, &config).await;
+    })
+    .await;
     for uri in [
         format!("/data/{BUNDLED}.zip"),
         format!("/data/{BUNDLED}/budget_lines.csv"),

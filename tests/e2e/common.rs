@@ -184,6 +184,11 @@ impl App {
         App::new(TestDb::seeded().await).await
     }
 
+    /// Over the bundled disclosure with a configuration of the test's own.
+    pub async fn seeded_with(config: api::config::Config) -> App {
+        App::with_config(TestDb::seeded().await, &config).await
+    }
+
     /// Loads `source` and lets the server see the new data version at once.
     pub async fn load(&self, source: &seed::DataSource) {
         seed::load(&self.test.db, source).await.expect("load");

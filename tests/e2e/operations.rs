@@ -2,7 +2,7 @@
 //! IETF `RateLimit-*` headers, trusted proxies, bounded client state) and the Prometheus
 //! metrics, read back with a real exposition parser.
 
-use crate::common::{App, TestDb, content_type};
+use crate::common::{App, content_type};
 use api::config::Config;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
 async fn app_with(config: Config) -> App {
-    App::with_config(TestDb::seeded().await, &config).await
+    App::seeded_with(config).await
 }
 
 /// A POST from `peer`, as `serve` would see it, with extra headers.

@@ -130,13 +130,12 @@ async fn the_standard_introspection_query_passes() {
 
 #[tokio::test]
 async fn slow_requests_time_out_with_a_clear_error() {
-    let test = TestDb::seeded().await;
-    let config = Config {
+    let app = App::seeded_with(Config {
         request_timeout_ms: 1,
         cache_entries: 0,
         ..Config::defaults()
-    };
-    let app = App::with_config(test, &config).await;
+    })
+    .await;
     let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
     assert_eq!(
         (status, code(&body).as_str()),
@@ -304,13 +303,12 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
 
 #[tokio::test]
 async fn the_response_cache_is_bounded() {
-    let test = TestDb::seeded().await;
-    let config = Config {
+    let app = App::seeded_with(Config {
         cache_entries: 1000,
         cache_bytes: 4096,
         ..Config::defaults()
-    };
-    let app = App::with_config(test, &config).await;
+    })
+    .await;
     let state = app.state.clone();
     for code in ["pingshan-gsdmb", "pingshan-gsbdc"] {
         for year in [2022, 2023] {
