@@ -387,22 +387,18 @@ fn table5_vs_table12(ctx: &mut Ctx<'_>) {
                 (sum, "sum of tasks")
             }
         };
+        let mut push = |kind: &str, what: String, expected, actual| {
+            let key = format!("{kind}.table-12.task.{}", t.position);
+            let name = format!("表12 task {}{what}", t.name);
+            ctx.push(&t.department, t.year, key, name, expected, actual);
+        };
         if let Some(expected) = printed {
-            ctx.push(
-                &t.department,
-                t.year,
-                format!("same.table-12.task.{}", t.position),
-                format!("表12 task {} = {label}", t.name),
-                expected,
-                total,
-            );
+            push("same", format!(" = {label}"), expected, total);
         }
         if let (Some(fiscal), Some(other)) = (t.fiscal, t.other) {
-            ctx.push(
-                &t.department,
-                t.year,
-                format!("split.table-12.task.{}", t.position),
-                format!("表12 task {}: 财政拨款 + 其他资金 = 总额", t.name),
+            push(
+                "split",
+                ": 财政拨款 + 其他资金 = 总额".into(),
                 total,
                 fiscal + other,
             );

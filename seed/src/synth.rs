@@ -336,11 +336,21 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
                 remaining -= a;
                 amounts.push(a);
             }
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-5,PROJECT,1,,合成部门{d},{},,,,,",
-                wan(f_total.1)
-            );
+            // A row that prints only its total (表5, 表2).
+            let total_row = |lines: &mut String,
+                             table_scheme: &str,
+                             position: usize,
+                             node: &str,
+                             label: &str,
+                             amount: i64| {
+                let _ = writeln!(
+                    lines,
+                    "{code},{year},{table_scheme},{position},{node},{label},{},,,,,",
+                    wan(amount)
+                );
+            };
+            let department = format!("合成部门{d}");
+            total_row(&mut lines, "table-5,PROJECT", 1, "", &department, f_total.1);
             let _ = writeln!(
                 tasks,
                 "{code},{year},1,BASIC,基本支出,,主要用于人员、公用支出,{},{},0,table-12",
@@ -350,12 +360,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
             for (i, ((key, pname, pname_en), amount)) in PROJECTS.iter().zip(&amounts).enumerate() {
                 let change = previous[i].map(|p| amount - p);
                 previous[i] = Some(*amount);
-                let _ = writeln!(
-                    lines,
-                    "{code},{year},table-5,PROJECT,{},{key},{pname},{},,,,,",
-                    i + 2,
-                    wan(*amount)
-                );
+                total_row(&mut lines, "table-5,PROJECT", i + 2, key, pname, *amount);
                 let _ = writeln!(
                     allocations,
                     "{code},{year},table-5,{key},101,{}",
@@ -400,21 +405,13 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
             );
 
             // Revenue (表2) equals expenditure.
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-2,REVENUE,1,101,一般公共预算拨款小计,{},,,,,",
-                wan(total)
-            );
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-2,REVENUE,2,10101,基本支出拨款,{},,,,,",
-                wan(f_total.0)
-            );
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-2,REVENUE,3,10102,履职类项目拨款,{},,,,,",
-                wan(f_total.1)
-            );
+            for (position, node, label, amount) in [
+                (1, "101", "一般公共预算拨款小计", total),
+                (2, "10101", "基本支出拨款", f_total.0),
+                (3, "10102", "履职类项目拨款", f_total.1),
+            ] {
+                total_row(&mut lines, "table-2,REVENUE", position, node, label, amount);
+            }
             for (key, name, amount) in [
                 ("revenue_total", "部门预算收入", total),
                 ("expenditure_total", "部门预算支出", total),
