@@ -369,7 +369,7 @@ async fn load(db: &DatabaseConnection) -> Result<Data, sea_orm::DbErr> {
         headlines
             .entry((h.department_id, h.year))
             .or_default()
-            .push((h.key, h.amount, h.basis));
+            .push((h.key, h.amount, h.basis.as_str().to_owned()));
     }
 
     let mut years: HashMap<i32, HashMap<i32, Arc<Year>>> = HashMap::new();

@@ -276,7 +276,7 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
         None => catalog
             .nodes
             .values()
-            .filter(|n| n.scheme == spec.scheme && n.parent_id.is_none())
+            .filter(|n| n.scheme.as_str() == spec.scheme && n.parent_id.is_none())
             .map(|n| n.id)
             .collect(),
         Some(codes) => codes
@@ -325,7 +325,7 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
             let (Some(node), Some(&index)) = (catalog.node(id), catalog.node_index.get(&id)) else {
                 continue;
             };
-            let mapping = (spec.scheme == "FUNCTIONAL")
+            let mapping = (spec.scheme == entity::Scheme::Functional.as_str())
                 .then(|| crosswalk.resolve(&node.code))
                 .flatten();
             let cofog = match mapping {

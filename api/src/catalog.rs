@@ -103,7 +103,7 @@ impl Catalog {
         node_ids.sort_unstable();
         let by_code: HashMap<(String, String), i32> = nodes
             .iter()
-            .map(|n| ((n.scheme.clone(), n.code.clone()), n.id))
+            .map(|n| ((n.scheme.as_str().to_owned(), n.code.clone()), n.id))
             .collect();
         let nodes: HashMap<i32, classification_node::Model> =
             nodes.into_iter().map(|n| (n.id, n)).collect();

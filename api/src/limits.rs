@@ -80,18 +80,27 @@ pub fn brace_depth(query: &str) -> usize {
     max
 }
 
-/// Checks a query text before it is parsed.
-pub fn check_text(limits: &Limits, query: &str) -> Result<(), ServerError> {
-    if query.len() > limits.query_bytes {
+/// Refuses with `code` when `count` is over `limit`; `what` is what the query does
+/// (`has 3 aliases`).
+fn at_most(count: usize, limit: usize, what: &str, code: &str) -> Result<(), ServerError> {
+    if count > limit {
         return Err(coded(
-            format!(
-                "The query is {} bytes; at most {} are allowed.",
-                query.len(),
-                limits.query_bytes
-            ),
-            "QUERY_TOO_LARGE",
+            format!("The query {what}; at most {limit} are allowed."),
+            code,
         ));
     }
+    Ok(())
+}
+
+/// Checks a query text before it is parsed.
+pub fn check_text(limits: &Limits, query: &str) -> Result<(), ServerError> {
+    let bytes = query.len();
+    at_most(
+        bytes,
+        limits.query_bytes,
+        &format!("is {bytes} bytes"),
+        "QUERY_TOO_LARGE",
+    )?;
     if brace_depth(query) > limits.recursive_depth {
         return Err(coded(
             format!(
@@ -176,24 +185,10 @@ impl Extension for LimitsChecker {
             with_code(e, code)
         })?;
         let (fields, aliases) = count(&doc);
-        if aliases > self.0.aliases {
-            return Err(coded(
-                format!(
-                    "The query has {aliases} aliases; at most {} are allowed.",
-                    self.0.aliases
-                ),
-                "TOO_MANY_ALIASES",
-            ));
-        }
-        if fields > self.0.fields {
-            return Err(coded(
-                format!(
-                    "The query selects {fields} fields; at most {} are allowed.",
-                    self.0.fields
-                ),
-                "TOO_MANY_FIELDS",
-            ));
-        }
+        let has = format!("has {aliases} aliases");
+        at_most(aliases, self.0.aliases, &has, "TOO_MANY_ALIASES")?;
+        let selects = format!("selects {fields} fields");
+        at_most(fields, self.0.fields, &selects, "TOO_MANY_FIELDS")?;
         Ok(doc)
     }
 

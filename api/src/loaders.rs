@@ -535,7 +535,7 @@ impl Group for NodeByCode {
         })
     }
     fn key(m: &classification_node::Model) -> (String, String) {
-        (m.scheme.clone(), m.code.clone())
+        (m.scheme.as_str().to_owned(), m.code.clone())
     }
     fn order() -> classification_node::Column {
         classification_node::Column::Code
@@ -575,7 +575,7 @@ impl Group for PrimaryLinesOf {
         .add(budget_line::Column::IsPrimary.eq(true))
     }
     fn key(m: &budget_line::Model) -> (i32, i32, String) {
-        (m.department_id, m.year, m.scheme.clone())
+        (m.department_id, m.year, m.scheme.as_str().to_owned())
     }
     fn order() -> budget_line::Column {
         budget_line::Column::Id

@@ -3,6 +3,28 @@
 //! Money and other figures are stored as `i64` counts of 1/10000 of the printed unit
 //! (for 万元 that is one yuan), so both SQLite and PostgreSQL hold them exactly.
 
+/// One table's entity: the model (an `id` primary key, then `fields`) with no relations and
+/// the default behaviour, so each table's file holds only what is particular to it.
+macro_rules! table {
+    ($(#[$meta:meta])* $name:literal { $($fields:tt)* }) => {
+        use sea_orm::entity::prelude::*;
+
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = $name)]
+        pub struct Model {
+            #[sea_orm(primary_key)]
+            pub id: i32,
+            $($fields)*
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
 pub mod allocation;
 pub mod budget_line;
 pub mod classification_node;
@@ -12,6 +34,7 @@ pub mod department;
 pub mod department_profile;
 pub mod department_year;
 pub mod division;
+pub mod enums;
 pub mod fiscal_year;
 pub mod glossary_term;
 pub mod goal;
@@ -26,6 +49,8 @@ pub mod source;
 pub mod staffing;
 pub mod subproject;
 pub mod three_public;
+
+pub use enums::{Basis, CheckStatus, Comparator, GoalKind, Scheme, Scope, TaskKind};
 
 /// Every entity, in dependency order (parents before children).
 pub mod prelude {

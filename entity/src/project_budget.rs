@@ -1,31 +1,22 @@
 //! A project's budget in one department-year.
 
-use sea_orm::entity::prelude::*;
-
-/// A project's budget in one department-year.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "project_budget")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    #[sea_orm(indexed)]
-    pub project_id: i32,
-    pub department_id: i32,
-    pub year: i32,
-    pub position: i32,
-    pub label: Option<String>,
-    pub amount: Option<i64>,
-    pub stated_change: Option<i64>,
-    pub stated_percent: Option<i64>,
-    pub basis: String,
-    pub source_id: i32,
-    pub purpose: Option<String>,
-    pub reason: Option<String>,
-    pub goal_source_id: Option<i32>,
-    pub note: Option<String>,
+table! {
+    /// A project's budget in one department-year.
+    "project_budget" {
+        #[sea_orm(indexed)]
+        pub project_id: i32,
+        pub department_id: i32,
+        pub year: i32,
+        pub position: i32,
+        pub label: Option<String>,
+        pub amount: Option<i64>,
+        pub stated_change: Option<i64>,
+        pub stated_percent: Option<i64>,
+        pub basis: crate::Basis,
+        pub source_id: i32,
+        pub purpose: Option<String>,
+        pub reason: Option<String>,
+        pub goal_source_id: Option<i32>,
+        pub note: Option<String>,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

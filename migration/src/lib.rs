@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_budget_schema;
 mod m20261128_000001_add_dataset_package;
 mod m20261128_000003_add_aggregate_columns;
+mod m20261128_000004_add_budget_line_project_key;
 
 /// Applies the schema migrations in order.
 pub struct Migrator;
@@ -16,6 +17,35 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_budget_schema::Migration),
             Box::new(m20261128_000001_add_dataset_package::Migration),
             Box::new(m20261128_000003_add_aggregate_columns::Migration),
+            Box::new(m20261128_000004_add_budget_line_project_key::Migration),
         ]
     }
+}
+
+/// Adds `column` to `table` unless the table has it already (a database whose first
+/// migration created it); true when it was added.
+async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: &mut ColumnDef,
+) -> Result<bool, DbErr> {
+    let name = column.get_column_name();
+    if manager.has_column(table, &name).await? {
+        return Ok(false);
+    }
+    let alter = Table::alter()
+        .table(Alias::new(table))
+        .add_column(column)
+        .to_owned();
+    manager.alter_table(alter).await?;
+    Ok(true)
+}
+
+/// Drops `column` of `table`.
+async fn drop_column(manager: &SchemaManager<'_>, table: &str, column: &str) -> Result<(), DbErr> {
+    let alter = Table::alter()
+        .table(Alias::new(table))
+        .drop_column(Alias::new(column))
+        .to_owned();
+    manager.alter_table(alter).await
 }

@@ -2,46 +2,21 @@
 //! write them back. Databases created by the first migration already have the column (tables
 //! are derived from the entities); older ones get it here, empty (`{}`) until the next load.
 
+use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
-enum Dataset {
-    Table,
-    Package,
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.has_column("dataset", "package").await? {
-            return Ok(());
-        }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Dataset::Table)
-                    .add_column(
-                        ColumnDef::new(Dataset::Package)
-                            .text()
-                            .not_null()
-                            .default("{}"),
-                    )
-                    .to_owned(),
-            )
-            .await
+        let mut package = ColumnDef::new(Alias::new("package"));
+        add_column(manager, "dataset", package.text().not_null().default("{}")).await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Dataset::Table)
-                    .drop_column(Dataset::Package)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "dataset", "package").await
     }
 }

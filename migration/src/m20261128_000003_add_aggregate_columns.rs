@@ -4,17 +4,11 @@
 //! Databases created by the first migration already have the columns (its tables are derived
 //! from the entities); older ones get them here, empty until the next load.
 
+use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum DepartmentYear {
-    Table,
-    ConsolidatedInto,
-    UnitCofog,
-}
 
 #[derive(DeriveIden)]
 enum BudgetLine {
@@ -28,33 +22,15 @@ const INDEX: &str = "idx_budget_line_node_id_year";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if !manager
-            .has_column("department_year", "consolidated_into")
-            .await?
-        {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(DepartmentYear::Table)
-                        .add_column(
-                            ColumnDef::new(DepartmentYear::ConsolidatedInto)
-                                .integer()
-                                .null(),
-                        )
-                        .to_owned(),
-                )
-                .await?;
-        }
-        if !manager.has_column("department_year", "unit_cofog").await? {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(DepartmentYear::Table)
-                        .add_column(ColumnDef::new(DepartmentYear::UnitCofog).string().null())
-                        .to_owned(),
-                )
-                .await?;
-        }
+        let mut consolidated_into = ColumnDef::new(Alias::new("consolidated_into"));
+        add_column(
+            manager,
+            "department_year",
+            consolidated_into.integer().null(),
+        )
+        .await?;
+        let mut unit_cofog = ColumnDef::new(Alias::new("unit_cofog"));
+        add_column(manager, "department_year", unit_cofog.string().null()).await?;
         manager
             .create_index(
                 Index::create()
@@ -77,15 +53,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [DepartmentYear::ConsolidatedInto, DepartmentYear::UnitCofog] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(DepartmentYear::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
+        for column in ["consolidated_into", "unit_cofog"] {
+            drop_column(manager, "department_year", column).await?;
         }
         Ok(())
     }

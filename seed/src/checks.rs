@@ -11,30 +11,16 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 /// Outcome of one identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Ok,
-    Rounding,
-    Mismatch,
-}
+pub use entity::CheckStatus as Status;
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "OK",
-            Status::Rounding => "ROUNDING",
-            Status::Mismatch => "MISMATCH",
-        }
-    }
-
-    pub fn of(difference: Decimal) -> Status {
-        if difference.is_zero() {
-            Status::Ok
-        } else if difference.abs() <= Decimal::ONE {
-            Status::Rounding
-        } else {
-            Status::Mismatch
-        }
+/// The outcome of an identity that is off by `difference`.
+pub fn status_of(difference: Decimal) -> Status {
+    if difference.is_zero() {
+        Status::Ok
+    } else if difference.abs() <= Decimal::ONE {
+        Status::Rounding
+    } else {
+        Status::Mismatch
     }
 }
 
@@ -57,7 +43,7 @@ impl Check {
     }
 
     pub fn status(&self) -> Status {
-        Status::of(self.difference())
+        status_of(self.difference())
     }
 }
 
@@ -401,22 +387,18 @@ fn table5_vs_table12(ctx: &mut Ctx<'_>) {
                 (sum, "sum of tasks")
             }
         };
+        let mut push = |kind: &str, what: String, expected, actual| {
+            let key = format!("{kind}.table-12.task.{}", t.position);
+            let name = format!("表12 task {}{what}", t.name);
+            ctx.push(&t.department, t.year, key, name, expected, actual);
+        };
         if let Some(expected) = printed {
-            ctx.push(
-                &t.department,
-                t.year,
-                format!("same.table-12.task.{}", t.position),
-                format!("表12 task {} = {label}", t.name),
-                expected,
-                total,
-            );
+            push("same", format!(" = {label}"), expected, total);
         }
         if let (Some(fiscal), Some(other)) = (t.fiscal, t.other) {
-            ctx.push(
-                &t.department,
-                t.year,
-                format!("split.table-12.task.{}", t.position),
-                format!("表12 task {}: 财政拨款 + 其他资金 = 总额", t.name),
+            push(
+                "split",
+                ": 财政拨款 + 其他资金 = 总额".into(),
                 total,
                 fiscal + other,
             );

@@ -363,7 +363,7 @@ impl Rows {
             .map(|id| {
                 let n = self.node(id)?;
                 Ok(ClassificationRow {
-                    scheme: scheme(&n.scheme)?,
+                    scheme: n.scheme,
                     code: n.code.clone(),
                     parent_code: n
                         .parent_id
@@ -381,7 +381,7 @@ impl Rows {
         Ok(StaffingRow {
             department: self.dept_code(r.department_id)?,
             year: r.year,
-            scope: parsed(&r.scope)?,
+            scope: r.scope,
             admin_establishment: r.admin_establishment,
             admin_actual: r.admin_actual,
             institutional_establishment: r.institutional_establishment,
@@ -394,16 +394,13 @@ impl Rows {
     }
 
     fn line_row(&self, r: &budget_line::Model) -> Result<BudgetLineRow> {
-        let scheme = scheme(&r.scheme)?;
-        // 表5 rows keep the project key before a tab in the label (see `store::write_facts`).
-        let (code, label) = match (scheme, r.node_id) {
-            (Scheme::Project, _) => match r.label.split_once('\t') {
-                Some((key, label)) => (Some(key.to_owned()), label.to_owned()),
-                None => (None, r.label.clone()),
-            },
-            (_, Some(node)) => (Some(self.node(node)?.code.clone()), r.label.clone()),
-            (_, None) => (None, r.label.clone()),
+        let scheme = r.scheme;
+        let code = match (scheme, r.node_id) {
+            (Scheme::Project, _) => r.project_key.clone(),
+            (_, Some(node)) => Some(self.node(node)?.code.clone()),
+            (_, None) => None,
         };
+        let label = r.label.clone();
         Ok(BudgetLineRow {
             department: self.dept_code(r.department_id)?,
             year: r.year,
@@ -443,7 +440,7 @@ impl Rows {
             unit: r.unit.clone(),
             stated_change: amount(r.stated_change),
             stated_percent: amount(r.stated_percent),
-            basis: parsed(&r.basis)?,
+            basis: r.basis,
             source: self.source_key(r.source_id)?,
             also_in: r.also_in.clone(),
             note: r.note.clone(),
@@ -462,7 +459,7 @@ impl Rows {
             amount: amount(r.amount),
             stated_change: amount(r.stated_change),
             stated_percent: amount(r.stated_percent),
-            basis: parsed(&r.basis)?,
+            basis: r.basis,
             source: self.source_key(r.source_id)?,
             note: r.note.clone(),
         })
@@ -493,7 +490,7 @@ impl Rows {
             amount: amount(r.amount),
             stated_change: amount(r.stated_change),
             stated_percent: amount(r.stated_percent),
-            basis: parsed(&r.basis)?,
+            basis: r.basis,
             source: self.source_key(r.source_id)?,
         })
     }
@@ -503,7 +500,7 @@ impl Rows {
             department: self.dept_code(r.department_id)?,
             year: r.year,
             position: r.position,
-            kind: parsed(&r.kind)?,
+            kind: r.kind,
             name: r.name.clone(),
             project_key: r
                 .project_id
@@ -574,7 +571,7 @@ impl Rows {
         Ok(GoalText {
             department: self.dept_code(g.department_id)?,
             year: g.year,
-            kind: parsed(&g.kind)?,
+            kind: g.kind,
             position: g.position,
             title: g.title.clone(),
             text: g.text.clone(),
@@ -664,14 +661,6 @@ fn with_ancestors(
 
 fn amount(units: Option<i64>) -> Option<Decimal> {
     units.map(from_units)
-}
-
-fn parsed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    parse_enum(text).ok_or_else(|| ExportError::Data(format!("unknown value `{text}`")))
-}
-
-fn scheme(text: &str) -> Result<Scheme> {
-    parsed(text)
 }
 
 /// A CSV with the resource's header (even when there are no rows), then `rows`.

@@ -16,27 +16,7 @@
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// How a target compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparator {
-    Eq,
-    Gte,
-    Lte,
-    Gt,
-    Lt,
-}
-
-impl Comparator {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Comparator::Eq => "EQ",
-            Comparator::Gte => "GTE",
-            Comparator::Lte => "LTE",
-            Comparator::Gt => "GT",
-            Comparator::Lt => "LT",
-        }
-    }
-}
+pub use entity::Comparator;
 
 /// One condition of a target: `subject comparator value unit`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The rows of each data file, as read (before cross-file validation).
 
 use crate::error::DataError;
+pub use entity::{Basis, GoalKind, Scheme, Scope, TaskKind};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -95,15 +96,6 @@ fn write_required_amount<S: serde::Serializer>(value: &Decimal, s: S) -> Result<
     s.collect_str(&value.normalize())
 }
 
-/// Parses an enum written as its serde name (`PRINTED`, `FUNCTIONAL`, …), as stored in the
-/// database.
-pub fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    use serde::de::IntoDeserializer;
-    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        text.into_deserializer();
-    T::deserialize(de).ok()
-}
-
 fn parse_amount(text: &str) -> Option<Decimal> {
     let plain = text
         .chars()
@@ -156,44 +148,6 @@ fn csv_error(
     }
 }
 
-/// How a figure is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Basis {
-    Printed,
-    DerivedFromComparison,
-}
-
-impl Basis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Printed => "PRINTED",
-            Basis::DerivedFromComparison => "DERIVED_FROM_COMPARISON",
-        }
-    }
-}
-
-/// A classification scheme, or `Project` for 表5 rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Scheme {
-    Functional,
-    Economic,
-    Revenue,
-    Project,
-}
-
-impl Scheme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::Functional => "FUNCTIONAL",
-            Scheme::Economic => "ECONOMIC",
-            Scheme::Revenue => "REVENUE",
-            Scheme::Project => "PROJECT",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SourceRow {
     pub key: String,
@@ -210,14 +164,6 @@ pub struct DepartmentRow {
     pub name_en: String,
     pub parent_code: Option<String>,
     pub independent_accounting: Option<bool>,
-}
-
-/// Staffing scope: the department as a whole, or the unit alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Scope {
-    Consolidated,
-    Own,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -351,25 +297,6 @@ pub struct ThreePublicRow {
     pub source: String,
 }
 
-/// Kind of a 表12 年度主要任务 row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum TaskKind {
-    Basic,
-    Project,
-    Total,
-}
-
-impl TaskKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskKind::Basic => "BASIC",
-            TaskKind::Project => "PROJECT",
-            TaskKind::Total => "TOTAL",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TaskRow {
     pub department: String,
@@ -448,23 +375,6 @@ pub struct DepartmentText {
 pub struct DivisionText {
     pub name: String,
     pub name_en: String,
-}
-
-/// Kind of an annual goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum GoalKind {
-    Work,
-    Performance,
-}
-
-impl GoalKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GoalKind::Work => "WORK",
-            GoalKind::Performance => "PERFORMANCE",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -167,7 +167,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
                 expected: Set(unit(c.expected)),
                 actual: Set(unit(c.actual)),
                 difference: Set(unit(c.difference())),
-                status: Set(c.status().as_str().to_owned()),
+                status: Set(c.status()),
                 detail: Set(c.detail.clone()),
             })
             .collect(),
@@ -363,18 +363,12 @@ async fn write_nodes(
     txn: &DatabaseTransaction,
     ds: &Dataset,
 ) -> Result<HashMap<(Scheme, String), i32>> {
-    let scheme_of = |s: &str| match s {
-        "FUNCTIONAL" => Scheme::Functional,
-        "ECONOMIC" => Scheme::Economic,
-        "REVENUE" => Scheme::Revenue,
-        _ => Scheme::Project,
-    };
     let existing: HashMap<(Scheme, String), classification_node::Model> =
         classification_node::Entity::find()
             .all(txn)
             .await?
             .into_iter()
-            .map(|n| ((scheme_of(&n.scheme), n.code.clone()), n))
+            .map(|n| ((n.scheme, n.code.clone()), n))
             .collect();
     let mut ids: HashMap<(Scheme, String), (i32, i32)> = existing
         .iter()
@@ -390,7 +384,7 @@ async fn write_nodes(
         let key = (row.scheme, row.code.clone());
         let model = classification_node::ActiveModel {
             id: existing.get(&key).map_or(NotSet, |n| Set(n.id)),
-            scheme: Set(row.scheme.as_str().to_owned()),
+            scheme: Set(row.scheme),
             code: Set(row.code.clone()),
             parent_id: Set(parent.map(|(id, _)| id)),
             level: Set(level),
@@ -468,11 +462,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                 id: NotSet,
                 department_id: Set(ids.dept(&r.department)),
                 year: Set(r.year),
-                scope: Set(match r.scope {
-                    Scope::Consolidated => "CONSOLIDATED",
-                    Scope::Own => "OWN",
-                }
-                .to_owned()),
+                scope: Set(r.scope),
                 admin_establishment: Set(r.admin_establishment),
                 admin_actual: Set(r.admin_actual),
                 institutional_establishment: Set(r.institutional_establishment),
@@ -496,7 +486,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                 department_id: Set(ids.dept(&r.department)),
                 year: Set(r.year),
                 source_id: Set(ids.source(&r.source)),
-                scheme: Set(r.scheme.as_str().to_owned()),
+                scheme: Set(r.scheme),
                 position: Set(r.position),
                 node_id: Set(match (&r.code, r.scheme) {
                     (Some(code), scheme) if scheme != Scheme::Project => {
@@ -504,11 +494,8 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                     }
                     _ => None,
                 }),
-                label: Set(match (&r.code, r.scheme) {
-                    // 表5 rows are projects: keep the key beside the printed label.
-                    (Some(code), Scheme::Project) => format!("{code}\t{}", r.label),
-                    _ => r.label.clone(),
-                }),
+                project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
+                label: Set(r.label.clone()),
                 total: Set(units(r.total)),
                 basic: Set(units(r.basic)),
                 project: Set(units(r.project)),
@@ -553,7 +540,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                 unit: Set(r.unit.clone()),
                 stated_change: Set(units(r.stated_change)),
                 stated_percent: Set(units(r.stated_percent)),
-                basis: Set(r.basis.as_str().to_owned()),
+                basis: Set(r.basis),
                 source_id: Set(ids.source(&r.source)),
                 also_in: Set(r.also_in.clone()),
                 note: Set(r.note.clone()),
@@ -578,7 +565,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                 amount: Set(units(r.amount)),
                 stated_change: Set(units(r.stated_change)),
                 stated_percent: Set(units(r.stated_percent)),
-                basis: Set(r.basis.as_str().to_owned()),
+                basis: Set(r.basis),
                 source_id: Set(ids.source(&r.source)),
             })
             .collect(),
@@ -593,7 +580,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                 department_id: Set(ids.dept(&r.department)),
                 year: Set(r.year),
                 position: Set(r.position),
-                kind: Set(r.kind.as_str().to_owned()),
+                kind: Set(r.kind),
                 name: Set(r.name.clone()),
                 project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
                 content: Set(r.content.clone()),
@@ -620,7 +607,7 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
                     subcategory: Set(r.subcategory.clone()),
                     name: Set(r.name.clone()),
                     target: Set(r.target.clone()),
-                    comparator: Set(parsed.as_ref().map(|p| p.comparator.as_str().to_owned())),
+                    comparator: Set(parsed.as_ref().map(|p| p.comparator)),
                     value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
                     value_unit: Set(parsed.and_then(|p| p.unit)),
                     source_id: Set(ids.source(&r.source)),
@@ -656,7 +643,7 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
                     amount: Set(units(r.amount)),
                     stated_change: Set(units(r.stated_change)),
                     stated_percent: Set(units(r.stated_percent)),
-                    basis: Set(r.basis.as_str().to_owned()),
+                    basis: Set(r.basis),
                     source_id: Set(ids.source(&r.source)),
                     purpose: Set(text.and_then(|t| t.purpose.clone())),
                     reason: Set(text.and_then(|t| t.reason.clone())),
@@ -773,7 +760,7 @@ async fn write_text(
                 id: NotSet,
                 department_id: Set(ids.dept(&g.department)),
                 year: Set(g.year),
-                kind: Set(g.kind.as_str().to_owned()),
+                kind: Set(g.kind),
                 position: Set(g.position),
                 title: Set(g.title.clone()),
                 text: Set(g.text.clone()),

@@ -5,6 +5,7 @@
 
 use crate::error::DataError;
 use crate::files::DataSource;
+use crate::package::resource;
 use crate::rows::{ClassificationRow, Line, Scheme, read_csv};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -82,6 +83,11 @@ fn csv_field(text: &str) -> String {
     }
 }
 
+/// A CSV file's header line, from its resource's columns.
+fn header(resource_name: &str) -> String {
+    format!("{}\n", resource(resource_name).columns().join(","))
+}
+
 /// A (code, parent, name) node of a synthetic tree.
 struct Node {
     code: String,
@@ -91,51 +97,43 @@ struct Node {
 
 fn functional_nodes(shape: &Shape) -> Vec<Node> {
     let (classes, per_class, per_kuan) = shape.functional;
-    let mut nodes = Vec::new();
-    for c in 0..classes {
-        let lei = format!("9{:02}", c + 1);
-        nodes.push(Node {
-            code: lei.clone(),
-            parent: None,
-            name: format!("合成功能类{}", c + 1),
-        });
-        for k in 0..per_class {
-            let kuan = format!("{lei}{:02}", k + 1);
-            nodes.push(Node {
-                code: kuan.clone(),
-                parent: Some(lei.clone()),
-                name: format!("合成功能款{}-{}", c + 1, k + 1),
-            });
-            for x in 0..per_kuan {
-                nodes.push(Node {
-                    code: format!("{kuan}{:02}", x + 1),
-                    parent: Some(kuan.clone()),
-                    name: format!("合成功能项{}-{}-{}", c + 1, k + 1, x + 1),
-                });
-            }
-        }
-    }
-    nodes
+    tree_nodes("9", "功能", &[classes, per_class, per_kuan])
 }
 
 fn economic_nodes(shape: &Shape) -> Vec<Node> {
     let (classes, per_class) = shape.economic;
-    let mut nodes = Vec::new();
-    for c in 0..classes {
-        let lei = format!("8{:02}", c + 1);
-        nodes.push(Node {
-            code: lei.clone(),
-            parent: None,
-            name: format!("合成经济类{}", c + 1),
-        });
-        for k in 0..per_class {
-            nodes.push(Node {
-                code: format!("{lei}{:02}", k + 1),
-                parent: Some(lei.clone()),
-                name: format!("合成经济款{}-{}", c + 1, k + 1),
+    tree_nodes("8", "经济", &[classes, per_class])
+}
+
+/// A synthetic tree, parents first: `counts[0]` classes coded `{first}01`, `{first}02`, …, each
+/// with `counts[1]` children (two more digits: `90101`), and so on; named by kind, level
+/// and position (`合成功能款1-2`).
+fn tree_nodes(first: &str, kind: &str, counts: &[usize]) -> Vec<Node> {
+    // `parent`: the code prefix of the children, the parent code (none at the top) and the
+    // parent position path (`1-2`).
+    fn walk(out: &mut Vec<Node>, kind: &str, counts: &[usize], parent: (&str, Option<&str>, &str)) {
+        let Some((&count, rest)) = counts.split_first() else {
+            return;
+        };
+        let (prefix, parent_code, path) = parent;
+        for i in 1..=count {
+            let code = format!("{prefix}{i:02}");
+            let path = if path.is_empty() {
+                i.to_string()
+            } else {
+                format!("{path}-{i}")
+            };
+            let level = ["类", "款", "项"][path.split('-').count() - 1];
+            out.push(Node {
+                code: code.clone(),
+                parent: parent_code.map(str::to_owned),
+                name: format!("合成{kind}{level}{path}"),
             });
+            walk(out, kind, rest, (&code, Some(&code), &path));
         }
     }
+    let mut nodes = Vec::new();
+    walk(&mut nodes, kind, counts, (first, None, ""));
     nodes
 }
 
@@ -227,7 +225,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
     .filter(|l| l.row.scheme == Scheme::Revenue)
     .collect();
 
-    let mut classifications = String::from("scheme,code,parent_code,name,name_en\n");
+    let mut classifications = header("classifications");
     for (scheme, nodes) in [("FUNCTIONAL", &functional), ("ECONOMIC", &economic)] {
         for n in nodes.iter() {
             let _ = writeln!(
@@ -252,30 +250,16 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         );
     }
 
-    let mut departments = String::from("code,name,name_en,parent_code,independent_accounting\n");
-    let mut staffing = String::from(
-        "department,year,scope,admin_establishment,admin_actual,institutional_establishment,institutional_actual,retired_lixiu,retired_tuixiu,note,source\n",
-    );
-    let mut lines = String::from(
-        "department,year,source,scheme,position,code,label,total,basic,project,procurement,sme_reserved,small_micro_reserved\n",
-    );
-    let mut allocations = String::from("department,year,source,row,revenue_code,amount\n");
-    let mut headlines = String::from(
-        "department,year,key,name,name_en,amount,unit,stated_change,stated_percent,basis,source,also_in,note\n",
-    );
-    let mut projects = String::from(
-        "department,year,key,name,label,name_en,amount,stated_change,stated_percent,basis,source,note\n",
-    );
-    let mut subprojects =
-        String::from("department,year,project_key,position,name,name_en,amount,source\n");
-    let mut three_public = String::from(
-        "department,year,key,parent_key,name,name_en,amount,stated_change,stated_percent,basis,source\n",
-    );
-    let mut tasks = String::from(
-        "department,year,position,kind,name,project_key,content,total,fiscal,other,source\n",
-    );
-    let mut indicators =
-        String::from("department,year,position,category,subcategory,name,target,source\n");
+    let mut departments = header("departments");
+    let mut staffing = header("staffing");
+    let mut lines = header("budget_lines");
+    let mut allocations = header("allocations");
+    let mut headlines = header("headlines");
+    let mut projects = header("projects");
+    let mut subprojects = header("subprojects");
+    let mut three_public = header("three_public");
+    let mut tasks = header("tasks");
+    let mut indicators = header("indicators");
     let mut text_departments = Vec::new();
     let mut text_projects = Vec::new();
 
@@ -314,47 +298,31 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
             }));
 
             // Functional tree in 表3 (all six columns) and economic tree in 表8.
-            let (f_amounts, f_total) = tree_amounts(&functional, &mut rng);
+            // A table's rows: the department total first, then one row per node, each with
+            // total, basic and project, and `rest` for the procurement columns.
+            let mut tree = |table: &str, scheme: &str, nodes: &[Node], rest: &str| {
+                let (amounts, total) = tree_amounts(nodes, &mut rng);
+                let rows = std::iter::once((String::new(), format!("合成部门{d}"), total)).chain(
+                    nodes
+                        .iter()
+                        .zip(amounts)
+                        .map(|(n, a)| (n.code.clone(), n.name.clone(), a)),
+                );
+                for (i, (node, name, (basic, project))) in rows.enumerate() {
+                    let _ = writeln!(
+                        lines,
+                        "{code},{year},{table},{scheme},{},{node},{name},{},{},{}{rest}",
+                        i + 1,
+                        wan(basic + project),
+                        wan(basic),
+                        wan(project)
+                    );
+                }
+                total
+            };
+            let f_total = tree("table-3", "FUNCTIONAL", &functional, ",0,0,0");
             let total = f_total.0 + f_total.1;
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-3,FUNCTIONAL,1,,合成部门{d},{},{},{},0,0,0",
-                wan(total),
-                wan(f_total.0),
-                wan(f_total.1)
-            );
-            for (i, (n, a)) in functional.iter().zip(&f_amounts).enumerate() {
-                let _ = writeln!(
-                    lines,
-                    "{code},{year},table-3,FUNCTIONAL,{},{},{},{},{},{},0,0,0",
-                    i + 2,
-                    n.code,
-                    n.name,
-                    wan(a.0 + a.1),
-                    wan(a.0),
-                    wan(a.1)
-                );
-            }
-            let (e_amounts, e_total) = tree_amounts(&economic, &mut rng);
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-8,ECONOMIC,1,,合成部门{d},{},{},{},,,",
-                wan(e_total.0 + e_total.1),
-                wan(e_total.0),
-                wan(e_total.1)
-            );
-            for (i, (n, a)) in economic.iter().zip(&e_amounts).enumerate() {
-                let _ = writeln!(
-                    lines,
-                    "{code},{year},table-8,ECONOMIC,{},{},{},{},{},{},,,",
-                    i + 2,
-                    n.code,
-                    n.name,
-                    wan(a.0 + a.1),
-                    wan(a.0),
-                    wan(a.1)
-                );
-            }
+            tree("table-8", "ECONOMIC", &economic, ",,,");
 
             // Projects: split the project expenditure over the projects; 表5 rows and 表12 tasks.
             let mut remaining = f_total.1;
@@ -368,11 +336,21 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
                 remaining -= a;
                 amounts.push(a);
             }
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-5,PROJECT,1,,合成部门{d},{},,,,,",
-                wan(f_total.1)
-            );
+            // A row that prints only its total (表5, 表2).
+            let total_row = |lines: &mut String,
+                             table_scheme: &str,
+                             position: usize,
+                             node: &str,
+                             label: &str,
+                             amount: i64| {
+                let _ = writeln!(
+                    lines,
+                    "{code},{year},{table_scheme},{position},{node},{label},{},,,,,",
+                    wan(amount)
+                );
+            };
+            let department = format!("合成部门{d}");
+            total_row(&mut lines, "table-5,PROJECT", 1, "", &department, f_total.1);
             let _ = writeln!(
                 tasks,
                 "{code},{year},1,BASIC,基本支出,,主要用于人员、公用支出,{},{},0,table-12",
@@ -382,12 +360,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
             for (i, ((key, pname, pname_en), amount)) in PROJECTS.iter().zip(&amounts).enumerate() {
                 let change = previous[i].map(|p| amount - p);
                 previous[i] = Some(*amount);
-                let _ = writeln!(
-                    lines,
-                    "{code},{year},table-5,PROJECT,{},{key},{pname},{},,,,,",
-                    i + 2,
-                    wan(*amount)
-                );
+                total_row(&mut lines, "table-5,PROJECT", i + 2, key, pname, *amount);
                 let _ = writeln!(
                     allocations,
                     "{code},{year},table-5,{key},101,{}",
@@ -432,21 +405,13 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
             );
 
             // Revenue (表2) equals expenditure.
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-2,REVENUE,1,101,一般公共预算拨款小计,{},,,,,",
-                wan(total)
-            );
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-2,REVENUE,2,10101,基本支出拨款,{},,,,,",
-                wan(f_total.0)
-            );
-            let _ = writeln!(
-                lines,
-                "{code},{year},table-2,REVENUE,3,10102,履职类项目拨款,{},,,,,",
-                wan(f_total.1)
-            );
+            for (position, node, label, amount) in [
+                (1, "101", "一般公共预算拨款小计", total),
+                (2, "10101", "基本支出拨款", f_total.0),
+                (3, "10102", "履职类项目拨款", f_total.1),
+            ] {
+                total_row(&mut lines, "table-2,REVENUE", position, node, label, amount);
+            }
             for (key, name, amount) in [
                 ("revenue_total", "部门预算收入", total),
                 ("expenditure_total", "部门预算支出", total),
@@ -505,7 +470,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         }
     }
 
-    let mut sources = String::from("key,table_number,title,section,empty\n");
+    let mut sources = header("sources");
     for (n, title) in [
         (2, "收入总表"),
         (3, "支出总表"),

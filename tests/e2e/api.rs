@@ -1,10 +1,9 @@
 //! API behaviour beyond the contract: Relay paging and ids, null versus errors, units,
 //! tree selection, GraphiQL and GET, and errors that hide internals.
 
-use crate::common::{App, bureau_id};
+use crate::common::{App, bureau_id, get_with, texts};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 const PAGE: &str = r#"query($first: Int, $after: String, $last: Int, $before: String, $name: String) {
@@ -59,19 +58,11 @@ async fn departments_page_forwards_and_backwards() {
         0
     );
     // `%`, `_` and `\` in the filter are plain text on both databases.
-    app.test
-        .db
-        .execute_unprepared(
-            r"INSERT INTO department (code, name, name_en) VALUES ('odd', 'a_b%c\d', 'odd')",
-        )
-        .await
-        .unwrap();
+    app.execute(r"INSERT INTO department (code, name, name_en) VALUES ('odd', 'a_b%c\d', 'odd')")
+        .await;
     // Written outside a load: say so, as a load would (the reference data is per data version).
-    app.test
-        .db
-        .execute_unprepared("UPDATE dataset SET version = version + 1")
-        .await
-        .unwrap();
+    app.execute("UPDATE dataset SET version = version + 1")
+        .await;
     app.state.refresh_data_version().await;
     for (text, found) in [
         ("_", 1),
@@ -194,14 +185,8 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
         (b["unit"].clone(), b["currency"].clone(), b["yuan"].clone()),
         (json!("万元"), json!("CNY"), json!("297600000"))
     );
-    let level3: Vec<&str> = b["level3"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["code"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        level3,
+        texts(&b["level3"], "code"),
         [
             "2013701", "2013702", "2013799", "2050803", "2080505", "2080506", "2101101", "2210201",
             "2210203"
@@ -236,10 +221,7 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
 #[tokio::test]
 async fn browsers_get_the_playground_and_get_queries_work() {
     let app = App::seeded().await;
-    let request = Request::get("/graphql")
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with("/graphql", header::ACCEPT, "text/html");
     let (status, body) = app.send(request).await;
     assert_eq!(status, StatusCode::OK);
     let html = body.as_str().unwrap();
@@ -269,11 +251,7 @@ async fn database_failures_are_internal_errors_without_details() {
     };
     // A table of facts fails: that field is an internal error, the rest of the answer stands.
     let app = App::seeded().await;
-    app.test
-        .db
-        .execute_unprepared("DROP TABLE indicator")
-        .await
-        .unwrap();
+    app.execute("DROP TABLE indicator").await;
     let (status, body) = app
         .post(
             r#"{ fiscalYears { year } department(code: "pingshan-gsdmb") {
@@ -291,15 +269,26 @@ async fn database_failures_are_internal_errors_without_details() {
     leaks(&body, "indicator");
     // The reference data cannot be read: nothing can be answered, 503 with the same code.
     let app = App::seeded().await;
-    app.test
-        .db
-        .execute_unprepared("DROP TABLE glossary_term")
-        .await
-        .unwrap();
+    app.execute("DROP TABLE glossary_term").await;
     let (status, body) = app.post("{ glossary { term } }", json!({})).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(code_of(&body), "INTERNAL");
     leaks(&body, "glossary_term");
+}
+
+#[tokio::test]
+async fn unknown_stored_enum_values_are_errors_not_defaults() {
+    let app = App::seeded().await;
+    app.execute("UPDATE consistency_check SET status = 'BOGUS'")
+        .await;
+    let (status, body) = app
+        .post(
+            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) { checks { status } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(code_of(&body), "INTERNAL", "{body}");
 }
 
 #[tokio::test]

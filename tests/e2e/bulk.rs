@@ -2,7 +2,7 @@
 //! `/data` downloads (catalogue, zip, package files, the flat budget-lines table and its
 //! filters, HTTP manners, bad input).
 
-use crate::common::{App, TestDb, temp_dir};
+use crate::common::{App, TestDb, get_with, temp_dir};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -120,13 +120,6 @@ fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()
 }
 
-fn with(uri: &str, name: &str, value: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(name, value)
-        .body(Body::empty())
-        .unwrap()
-}
-
 /// Status and body bytes.
 async fn bytes(app: &App, request: Request<Body>) -> (StatusCode, Vec<u8>) {
     let response = app.raw(request).await;
@@ -180,7 +173,7 @@ async fn the_catalogue_lists_every_download_with_its_checksum() {
     }
     // Revalidation: 304 without a body, the same tag.
     let tag = headers[header::ETAG].to_str().unwrap();
-    let (status, again, body) = app.send_raw(with("/data", "if-none-match", tag)).await;
+    let (status, again, body) = app.send_raw(get_with("/data", "if-none-match", tag)).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
     assert_eq!(again[header::ETAG], tag);
@@ -216,7 +209,11 @@ async fn package_files_and_zip_are_served_from_the_database() {
             .starts_with("public, max-age=")
     );
     let (status, _, _) = app
-        .send_raw(with(&format!("/data/{BUNDLED}.zip"), "if-none-match", &tag))
+        .send_raw(get_with(
+            &format!("/data/{BUNDLED}.zip"),
+            "if-none-match",
+            &tag,
+        ))
         .await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
 }
@@ -242,13 +239,11 @@ async fn unknown_datasets_and_files_are_404_with_a_json_error() {
 #[tokio::test]
 async fn packages_too_large_to_build_on_line_are_refused_with_a_code() {
     // A package is built in memory: above the limit it is not offered, the flat table is.
-    let test = TestDb::seeded().await;
-    let config = api::config::Config {
+    let app = App::seeded_with(api::config::Config {
         bulk_max_department_years: 1,
         ..api::config::Config::defaults()
-    };
-    let state = api::server::AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state);
+    })
+    .await;
     for uri in [
         format!("/data/{BUNDLED}.zip"),
         format!("/data/{BUNDLED}/budget_lines.csv"),
@@ -442,7 +437,7 @@ async fn downloads_take_the_http_manners_of_graphql() {
     let tag = headers[header::ETAG].to_str().unwrap().to_owned();
     // The same filters in another order and spelling: the same tag, so 304.
     let (status, _, _) = app
-        .send_raw(with(
+        .send_raw(get_with(
             "/data/budget-lines.csv?year=2023,2023",
             "if-none-match",
             &tag,
@@ -450,7 +445,7 @@ async fn downloads_take_the_http_manners_of_graphql() {
         .await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     let (status, _, _) = app
-        .send_raw(with(
+        .send_raw(get_with(
             "/data/budget-lines.csv?year=2022",
             "if-none-match",
             &tag,

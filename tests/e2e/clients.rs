@@ -3,10 +3,9 @@
 //! before execution, a code on every error), headers browsers can read, and a playground that
 //! needs nothing but this server.
 
-use crate::common::{App, content_type, example, sha256_hex};
+use crate::common::{App, content_type, example, get_with, sha256_hex};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -26,10 +25,7 @@ fn get(query: &str, accept: &str) -> Request<Body> {
         "/graphql?query={}",
         url_escape(query) // GET is what CDNs and the response cache serve
     );
-    Request::get(uri)
-        .header(header::ACCEPT, accept)
-        .body(Body::empty())
-        .unwrap()
+    get_with(uri, header::ACCEPT, accept)
 }
 
 fn url_escape(text: &str) -> String {
@@ -96,11 +92,7 @@ async fn a_failed_non_null_field_nulls_its_nearest_nullable_parent() {
     // `headlines` is `[Headline!]!` inside the nullable `budget`; its table is gone (after
     // the reference data, which holds the printed totals, was read).
     app.data("{ fiscalYears { year } }", json!({})).await;
-    app.test
-        .db
-        .execute_unprepared("DROP TABLE headline")
-        .await
-        .unwrap();
+    app.execute("DROP TABLE headline").await;
     let (status, body) = app
         .post(
             r#"{ department(code: "pingshan-gsdmb") { code
@@ -299,10 +291,11 @@ async fn persisted_query_misses_carry_apollos_code() {
 #[tokio::test]
 async fn browsers_can_read_the_caching_and_request_id_headers() {
     let app = App::seeded().await;
-    let request = Request::get("/graphql?query=%7BfiscalYears%7Byear%7D%7D")
-        .header(header::ORIGIN, "https://portal.example")
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with(
+        "/graphql?query=%7BfiscalYears%7Byear%7D%7D",
+        header::ORIGIN,
+        "https://portal.example",
+    );
     let (status, headers, _) = app.send_raw(request).await;
     assert_eq!(status, StatusCode::OK);
     let exposed = headers
@@ -348,10 +341,11 @@ fn vendored(page: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn the_playground_is_served_whole_by_the_api() {
     let app = App::seeded().await;
-    let request = Request::get("/graphql")
-        .header(header::ACCEPT, "text/html,application/xhtml+xml")
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with(
+        "/graphql",
+        header::ACCEPT,
+        "text/html,application/xhtml+xml",
+    );
     let (status, headers, html) = app.send_raw(request).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
@@ -405,12 +399,11 @@ async fn serves_its_files(app: &App, html: &str, page: &str) -> usize {
         }
         // Revalidation is a 304 with no body.
         let (status, _, body) = app
-            .send_raw(
-                Request::get(format!("/{page}/{file}"))
-                    .header(header::IF_NONE_MATCH, etag)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .send_raw(get_with(
+                format!("/{page}/{file}"),
+                header::IF_NONE_MATCH,
+                etag,
+            ))
             .await;
         assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""));
         loaded += 1;

@@ -3,6 +3,7 @@
 use api::server::{AppState, router};
 use axum::Router;
 use axum::body::Body;
+use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -161,7 +162,12 @@ impl App {
             cache_entries: 0,
             ..api::config::Config::defaults()
         };
-        let state = AppState::with_config(test.db.clone(), &config).await;
+        App::with_config(test, &config).await
+    }
+
+    /// Over `test` with a configuration of the test's own.
+    pub async fn with_config(test: TestDb, config: &api::config::Config) -> App {
+        let state = AppState::with_config(test.db.clone(), config).await;
         App::with_state(test, state)
     }
 
@@ -175,6 +181,11 @@ impl App {
 
     pub async fn seeded() -> App {
         App::new(TestDb::seeded().await).await
+    }
+
+    /// Over the bundled disclosure with a configuration of the test's own.
+    pub async fn seeded_with(config: api::config::Config) -> App {
+        App::with_config(TestDb::seeded().await, &config).await
     }
 
     /// Loads `source` and lets the server see the new data version at once.
@@ -236,6 +247,11 @@ impl App {
     }
 
     /// Runs a query and counts the SQL statements it executed.
+    /// Runs SQL on the test database (to break or age it).
+    pub async fn execute(&self, sql: &str) {
+        self.test.db.execute_unprepared(sql).await.expect(sql);
+    }
+
     pub async fn count_statements(&self, query: &str, variables: Value) -> usize {
         self.test.statements.store(0, Ordering::SeqCst);
         self.data(query, variables).await;
@@ -312,4 +328,35 @@ pub async fn bureau_id(app: &App) -> Value {
         )
         .await;
     data["department"]["id"].clone()
+}
+
+/// `field` of every item of a JSON list.
+pub fn fields<'a>(list: &'a Value, field: &str) -> Vec<&'a Value> {
+    list.as_array()
+        .expect("a JSON list")
+        .iter()
+        .map(|item| &item[field])
+        .collect()
+}
+
+/// `field` of every item of a JSON list, as text.
+pub fn texts<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    fields(list, field)
+        .into_iter()
+        .map(|v| v.as_str().expect("a JSON string"))
+        .collect()
+}
+
+/// A GET of `uri` with one header.
+pub fn get_with<K, V>(uri: impl AsRef<str>, name: K, value: V) -> Request<Body>
+where
+    HeaderName: TryFrom<K>,
+    <HeaderName as TryFrom<K>>::Error: Into<axum::http::Error>,
+    HeaderValue: TryFrom<V>,
+    <HeaderValue as TryFrom<V>>::Error: Into<axum::http::Error>,
+{
+    Request::get(uri.as_ref())
+        .header(name, value)
+        .body(Body::empty())
+        .unwrap()
 }

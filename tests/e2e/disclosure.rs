@@ -2,7 +2,7 @@
 //! kept in `fixtures/lines.txt`, not generated from `seed/data`), the narrative figures, the
 //! 2022 figures, null versus 0, and the consistency checks.
 
-use crate::common::{App, TestDb};
+use crate::common::{App, TestDb, texts};
 use entity::*;
 use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
@@ -23,24 +23,26 @@ fn text(v: Option<i64>) -> String {
     v.map_or_else(|| "-".to_owned(), |u| from_units(u).to_string())
 }
 
-async fn sources(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
-    source::Entity::find()
+/// A text of every row of `E`, by id.
+async fn by_id<E: EntityTrait>(
+    db: &sea_orm::DatabaseConnection,
+    entry: impl Fn(E::Model) -> (i32, String),
+) -> HashMap<i32, String> {
+    E::find()
         .all(db)
         .await
         .unwrap()
         .into_iter()
-        .map(|s| (s.id, s.key))
+        .map(entry)
         .collect()
 }
 
+async fn sources(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
+    by_id::<source::Entity>(db, |s| (s.id, s.key)).await
+}
+
 async fn node_codes(db: &sea_orm::DatabaseConnection) -> HashMap<i32, String> {
-    classification_node::Entity::find()
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|n| (n.id, n.code))
-        .collect()
+    by_id::<classification_node::Entity>(db, |n| (n.id, n.code)).await
 }
 
 #[tokio::test]
@@ -50,15 +52,13 @@ async fn every_table_row_matches_the_disclosure() {
     let nodes = node_codes(&test.db).await;
     let mut loaded = BTreeMap::new();
     for l in budget_line::Entity::find().all(&test.db).await.unwrap() {
-        let code = match (l.node_id, l.scheme.as_str()) {
+        let code = match (l.node_id, &l.project_key) {
             (Some(id), _) => nodes[&id].clone(),
-            // 表5 rows are projects: the key is stored before the printed label.
-            (None, "PROJECT") if l.label.contains('\t') => {
-                l.label.split('\t').next().unwrap().to_owned()
-            }
-            (None, _) => "total".to_owned(),
+            // 表5 rows are projects.
+            (None, Some(key)) => key.clone(),
+            (None, None) => "total".to_owned(),
         };
-        let key = format!("{} {} {code}", sources[&l.source_id], l.scheme);
+        let key = format!("{} {} {code}", sources[&l.source_id], l.scheme.as_str());
         let values = [
             l.total,
             l.basic,
@@ -177,7 +177,7 @@ async fn table_12_tasks_and_indicators_in_printed_order() {
     let wifi = rows.iter().find(|i| i.name.contains("AP 安装数")).unwrap();
     assert_eq!(
         (
-            wifi.comparator.as_deref(),
+            wifi.comparator.map(|c| c.as_str()),
             wifi.value.map(from_units),
             wifi.value_unit.as_deref()
         ),
@@ -187,14 +187,20 @@ async fn table_12_tasks_and_indicators_in_printed_order() {
     // beside it, see `indicator_targets_are_conditions`).
     let change = rows.iter().find(|i| i.name == "群众知晓度").unwrap();
     assert_eq!(
-        (change.comparator.as_deref(), change.value.map(from_units)),
+        (
+            change.comparator.map(|c| c.as_str()),
+            change.value.map(from_units)
+        ),
         (Some("GTE"), Some(Decimal::from(25)))
     );
     let prose = rows
         .iter()
         .find(|i| i.target == "控制在预算范围内")
         .unwrap();
-    assert_eq!((prose.comparator.as_deref(), prose.value), (None, None));
+    assert_eq!(
+        (prose.comparator.map(|c| c.as_str()), prose.value),
+        (None, None)
+    );
 }
 
 #[tokio::test]
@@ -306,27 +312,38 @@ async fn narrative_figures_and_their_2022_comparisons() {
 
     let p = by_key(&budget["projects"]);
     let change = |k: &str| p[k]["change"].clone();
-    assert_eq!(
-        change("other-cyber-affairs"),
-        json!({"base": "4771", "difference": "2265", "percent": "47.47", "statedPercent": "47.5"})
-    );
-    assert_eq!(
-        change("general-admin-affairs"),
-        json!({"base": "1112", "difference": "-323", "percent": "-29.05", "statedPercent": "-29.1"})
-    );
-    assert_eq!(
-        change("government-investment"),
-        json!({"base": "12786", "difference": "7278", "percent": "56.92", "statedPercent": "56.9"})
-    );
-    assert_eq!(
-        change("training"),
-        json!({"base": "9", "difference": "-5", "percent": "-55.56", "statedPercent": "-55.5"})
-    );
-    // 资产配置预算: 0 → 2, printed 100%; the computed percent of a 0 base is null.
-    assert_eq!(
-        change("asset-allocation"),
-        json!({"base": "0", "difference": "2", "percent": null, "statedPercent": "100"})
-    );
+    for (key, base, difference, percent, stated) in [
+        (
+            "other-cyber-affairs",
+            "4771",
+            "2265",
+            json!("47.47"),
+            "47.5",
+        ),
+        (
+            "general-admin-affairs",
+            "1112",
+            "-323",
+            json!("-29.05"),
+            "-29.1",
+        ),
+        (
+            "government-investment",
+            "12786",
+            "7278",
+            json!("56.92"),
+            "56.9",
+        ),
+        ("training", "9", "-5", json!("-55.56"), "-55.5"),
+        // 资产配置预算: 0 → 2, printed 100%; the computed percent of a 0 base is null.
+        ("asset-allocation", "0", "2", Value::Null, "100"),
+    ] {
+        assert_eq!(
+            change(key),
+            json!({"base": base, "difference": difference, "percent": percent, "statedPercent": stated}),
+            "{key}"
+        );
+    }
     assert_eq!(p["government-investment"]["name"], "2023 年政府投资项目");
     let subs = p["government-investment"]["subprojects"]
         .as_array()
@@ -364,36 +381,17 @@ async fn narrative_figures_and_their_2022_comparisons() {
         ]
     );
     assert!(h.values().all(|f| f["basis"] == "DERIVED_FROM_COMPARISON"));
-    let p = by_key(&budget["projects"]);
-    let amounts: BTreeMap<&str, &str> = p
-        .iter()
-        .map(|(k, v)| (k.as_str(), v["amount"].as_str().unwrap()))
-        .collect();
+    let amounts = |list: &Value| -> Value {
+        let by_key = by_key(list).into_iter();
+        by_key.map(|(k, v)| (k, v["amount"].clone())).collect()
+    };
     assert_eq!(
-        amounts,
-        BTreeMap::from([
-            ("asset-allocation", "0"),
-            ("general-admin-affairs", "1112"),
-            ("government-investment", "12786"),
-            ("other-cyber-affairs", "4771"),
-            ("training", "9")
-        ])
+        amounts(&budget["projects"]),
+        json!({"asset-allocation": "0", "general-admin-affairs": "1112", "government-investment": "12786", "other-cyber-affairs": "4771", "training": "9"})
     );
-    let t = by_key(&budget["threePublicExpenses"]);
-    let amounts: BTreeMap<&str, &str> = t
-        .iter()
-        .map(|(k, v)| (k.as_str(), v["amount"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        amounts,
-        BTreeMap::from([
-            ("official_reception", "3"),
-            ("official_vehicles", "15"),
-            ("overseas_travel", "0"),
-            ("total", "18"),
-            ("vehicle_operation", "15"),
-            ("vehicle_purchase", "0")
-        ])
+        amounts(&budget["threePublicExpenses"]),
+        json!({"official_reception": "3", "official_vehicles": "15", "overseas_travel": "0", "total": "18", "vehicle_operation": "15", "vehicle_purchase": "0"})
     );
 }
 
@@ -449,12 +447,7 @@ async fn profile_staffing_divisions_and_glossary() {
         centre["staffing"],
         json!([{"scope": "OWN", "institutionalEstablishment": 33, "institutionalActual": 30}])
     );
-    let terms: Vec<&str> = data["glossary"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["term"].as_str().unwrap())
-        .collect();
+    let terms = texts(&data["glossary"], "term");
     assert_eq!(terms.len(), 9);
     assert_eq!(terms[0], "一般公共预算拨款收入");
     assert_eq!(terms[8], "机关运行经费");

@@ -211,3 +211,28 @@ async fn synthetic_disclosures_load_and_check_out() {
     let outcome = seed::load(&test.db, &DataSource::Dir(dir)).await.unwrap();
     assert_eq!(outcome, Outcome::Loaded { version: 2 });
 }
+
+#[tokio::test]
+async fn the_project_key_migration_unpacks_old_labels() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::ConnectionTrait;
+    let test = TestDb::seeded().await;
+    let before = test.dump().await;
+    // A database from before the migration: the key packed into the label, no column.
+    let tab = match test.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "chr(9)",
+        _ => "char(9)",
+    };
+    for statement in [
+        format!(
+            "UPDATE budget_line SET label = project_key || {tab} || label \
+             WHERE project_key IS NOT NULL"
+        ),
+        "ALTER TABLE budget_line DROP COLUMN project_key".to_owned(),
+        "DELETE FROM seaql_migrations WHERE version LIKE 'm20261128_000004%'".to_owned(),
+    ] {
+        test.db.execute_unprepared(&statement).await.unwrap();
+    }
+    Migrator::up(&test.db, None).await.unwrap();
+    assert_eq!(test.dump().await, before);
+}

@@ -2,9 +2,8 @@
 //! IETF `RateLimit-*` headers, trusted proxies, bounded client state) and the Prometheus
 //! metrics, read back with a real exposition parser.
 
-use crate::common::{App, TestDb, content_type};
+use crate::common::{App, content_type};
 use api::config::Config;
-use api::server::AppState;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -13,9 +12,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
 async fn app_with(config: Config) -> App {
-    let test = TestDb::seeded().await;
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    App::with_state(test, state)
+    App::seeded_with(config).await
 }
 
 /// A POST from `peer`, as `serve` would see it, with extra headers.

@@ -1,7 +1,7 @@
 //! Serving a public endpoint: abuse limits, GraphQL-over-HTTP behaviour, HTTP caching,
 //! persisted queries, operations headers, graceful shutdown, and a fuzzer.
 
-use crate::common::{App, TestDb, example};
+use crate::common::{App, TestDb, example, get_with};
 use api::config::Config;
 use api::server::AppState;
 use axum::body::Body;
@@ -53,70 +53,52 @@ async fn abusive_queries_are_refused_with_codes_and_service_continues() {
         .map(|i| format!("a{i}: fiscalYears {{ year }}"))
         .collect::<Vec<_>>()
         .join(" ");
-    refused(
-        &app,
-        format!("{{ {aliases} }}"),
-        StatusCode::OK,
-        "TOO_MANY_ALIASES",
-    )
-    .await;
-    still_serves(&app).await;
     let fields = "fiscalYears { year } ".repeat(1000);
-    refused(
-        &app,
-        format!("{{ {fields} }}"),
-        StatusCode::OK,
-        "TOO_MANY_FIELDS",
-    )
-    .await;
-    still_serves(&app).await;
     let directives = "@include(if: true) ".repeat(100);
-    refused(
-        &app,
-        format!("{{ fiscalYears {directives} {{ year }} }}"),
-        StatusCode::OK,
-        "TOO_MANY_DIRECTIVES",
-    )
-    .await;
-    still_serves(&app).await;
-    // Fragment cycles are caught by the recursion limit before validation.
-    refused(
-        &app,
-        "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }".into(),
-        StatusCode::OK,
-        "QUERY_TOO_DEEP",
-    )
-    .await;
-    still_serves(&app).await;
     let deep = format!("{}{}", "{a".repeat(10_000), "}".repeat(10_000));
-    refused(&app, deep, StatusCode::BAD_REQUEST, "QUERY_TOO_DEEP").await;
-    still_serves(&app).await;
     let nested = format!(
         "{{ department(code: \"pingshan-gsdmb\") {{ {} code {} }} }}",
         "units { ".repeat(16),
         "} ".repeat(16)
     );
-    refused(&app, nested, StatusCode::OK, "DEPTH_LIMIT_EXCEEDED").await;
     let wide = "code name nameEn id ".repeat(6);
     let complex = format!(
         "{{ departments(first: 100) {{ edges {{ node {{ {wide} units {{ {wide} }} }} }} }} }}"
     );
-    refused(&app, complex, StatusCode::OK, "COMPLEXITY_LIMIT_EXCEEDED").await;
-    refused(
-        &app,
-        "{ departments(first: 99999999) { totalCount } }".into(),
-        StatusCode::OK,
-        "BAD_USER_INPUT",
-    )
-    .await;
-    refused(
-        &app,
-        format!("{{ fiscalYears {{ year }} }} #{}", "x".repeat(40_000)),
-        StatusCode::BAD_REQUEST,
-        "QUERY_TOO_LARGE",
-    )
-    .await;
-    still_serves(&app).await;
+    let ok = StatusCode::OK;
+    let bad = StatusCode::BAD_REQUEST;
+    let cases = [
+        (format!("{{ {aliases} }}"), ok, "TOO_MANY_ALIASES"),
+        (format!("{{ {fields} }}"), ok, "TOO_MANY_FIELDS"),
+        (
+            format!("{{ fiscalYears {directives} {{ year }} }}"),
+            ok,
+            "TOO_MANY_DIRECTIVES",
+        ),
+        // Fragment cycles are caught by the recursion limit before validation.
+        (
+            "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }".into(),
+            ok,
+            "QUERY_TOO_DEEP",
+        ),
+        (deep, bad, "QUERY_TOO_DEEP"),
+        (nested, ok, "DEPTH_LIMIT_EXCEEDED"),
+        (complex, ok, "COMPLEXITY_LIMIT_EXCEEDED"),
+        (
+            "{ departments(first: 99999999) { totalCount } }".into(),
+            ok,
+            "BAD_USER_INPUT",
+        ),
+        (
+            format!("{{ fiscalYears {{ year }} }} #{}", "x".repeat(40_000)),
+            bad,
+            "QUERY_TOO_LARGE",
+        ),
+    ];
+    for (query, status, code) in cases {
+        refused(&app, query, status, code).await;
+        still_serves(&app).await;
+    }
 
     // A 3 MB body: 413 before anything is parsed.
     let big = json!({ "query": format!("{{ fiscalYears {{ year }} }} #{}", "x".repeat(3 * 1024 * 1024)) }).to_string();
@@ -148,14 +130,12 @@ async fn the_standard_introspection_query_passes() {
 
 #[tokio::test]
 async fn slow_requests_time_out_with_a_clear_error() {
-    let test = TestDb::seeded().await;
-    let config = Config {
+    let app = App::seeded_with(Config {
         request_timeout_ms: 1,
         cache_entries: 0,
         ..Config::defaults()
-    };
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state);
+    })
+    .await;
     // The first request after start reads the reference data, then the table's facts: far
     // more than 1 ms.
     let (status, body) = app
@@ -285,10 +265,7 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
     assert!(etag.starts_with("\"v1-"), "{etag}");
     // Revalidation: 304 with no body and no database work.
     app.test.statements.store(0, Ordering::SeqCst);
-    let request = Request::get(uri)
-        .header(header::IF_NONE_MATCH, &etag)
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with(uri, header::IF_NONE_MATCH, &etag);
     let (status, body) = app.send(request).await;
     assert_eq!((status, body), (StatusCode::NOT_MODIFIED, json!("")));
     assert_eq!(app.test.statements.load(Ordering::SeqCst), 0);
@@ -304,10 +281,7 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
         .await
         .unwrap();
     assert_eq!(state.refresh_data_version().await, 2);
-    let request = Request::get(uri)
-        .header(header::IF_NONE_MATCH, &etag)
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with(uri, header::IF_NONE_MATCH, &etag);
     let response = tower::ServiceExt::oneshot(api::server::router(state), request)
         .await
         .unwrap();
@@ -333,14 +307,13 @@ async fn get_responses_carry_etags_and_revalidate_with_304() {
 
 #[tokio::test]
 async fn the_response_cache_is_bounded() {
-    let test = TestDb::seeded().await;
-    let config = Config {
+    let app = App::seeded_with(Config {
         cache_entries: 1000,
         cache_bytes: 4096,
         ..Config::defaults()
-    };
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state.clone());
+    })
+    .await;
+    let state = app.state.clone();
     for code in ["pingshan-gsdmb", "pingshan-gsbdc"] {
         for year in [2022, 2023] {
             let query = format!(
@@ -456,10 +429,7 @@ async fn operations_headers_cors_compression_request_ids_and_health() {
         ..Config::defaults()
     };
     let router = api::server::router(AppState::with_config(app.test.db.clone(), &config).await);
-    let request = Request::get("/healthz")
-        .header(header::ORIGIN, "https://other.example")
-        .body(Body::empty())
-        .unwrap();
+    let request = get_with("/healthz", header::ORIGIN, "https://other.example");
     let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
     assert!(
         !response

@@ -7,7 +7,7 @@
 //! rows the last four. Header texts and text cells are compared without whitespace (the
 //! reading removed the PDF's spaces between Chinese characters).
 
-use crate::common::App;
+use crate::common::{App, fields};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -121,19 +121,9 @@ async fn every_printed_cell_is_served_as_the_independent_reading() {
             .collect();
         let served = served_rows(table);
         // Every served row has one cell per column, keyed in column order.
-        let columns: Vec<&Value> = table["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| &c["key"])
-            .collect();
+        let columns = fields(&table["columns"], "key");
         for row in table["rows"].as_array().unwrap() {
-            let keys: Vec<&Value> = row["cells"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| &c["column"])
-                .collect();
+            let keys = fields(&row["cells"], "column");
             assert_eq!(keys, columns, "表{number} row {}", row["position"]);
         }
         let parts: Vec<&Table> = if number == 12 {

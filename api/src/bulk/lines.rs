@@ -310,7 +310,7 @@ impl Lookups {
             department_name: &department.name,
             department_name_en: &department.name_en,
             year: line.year,
-            scheme: &line.scheme,
+            scheme: line.scheme.as_str(),
             code: &node.code,
             level: node.level,
             name: &node.name,
@@ -324,7 +324,7 @@ impl Lookups {
             project: amount(line.project),
             procurement: amount(line.procurement),
             // Budget lines are rows printed in a table: none is derived.
-            basis: "PRINTED",
+            basis: entity::Basis::Printed.as_str(),
             source: source.clone(),
         })
     }

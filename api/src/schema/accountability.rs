@@ -1,6 +1,6 @@
 //! Performance (表12 indicators and tasks, annual goals), consistency checks and statements.
 
-use super::common::{Change, Decimal, MoneyUnit, Source, decimal, money, source};
+use super::common::{Change, Decimal, MoneyUnit, Source, compare, decimal, money, source};
 use super::projects::Project;
 use crate::error::Result;
 use crate::loaders::*;
@@ -9,6 +9,7 @@ use entity::{consistency_check, goal, indicator, note, performance_task};
 
 /// How a parsed target compares.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Comparator")]
 pub enum Comparator {
     /// Exactly (`6幅`, `100%`).
     Eq,
@@ -21,19 +22,6 @@ pub enum Comparator {
     Gt,
     /// Less than (`＜0.4%`).
     Lt,
-}
-
-impl Comparator {
-    fn of(parsed: seed::indicator::Comparator) -> Comparator {
-        use seed::indicator::Comparator as C;
-        match parsed {
-            C::Eq => Comparator::Eq,
-            C::Gte => Comparator::Gte,
-            C::Lte => Comparator::Lte,
-            C::Gt => Comparator::Gt,
-            C::Lt => Comparator::Lt,
-        }
-    }
 }
 
 /// One condition a target states: `subject comparator value unit` (`下行速率 ≥ 20 M`).
@@ -87,13 +75,7 @@ impl Indicator {
     }
     /// Parsed comparator of the target's first condition; null where it states no number.
     async fn comparator(&self) -> Option<Comparator> {
-        Some(match self.0.comparator.as_deref()? {
-            "GTE" => Comparator::Gte,
-            "LTE" => Comparator::Lte,
-            "GT" => Comparator::Gt,
-            "LT" => Comparator::Lt,
-            _ => Comparator::Eq,
-        })
+        self.0.comparator.map(Into::into)
     }
     /// Parsed numeric value of the target's first condition.
     async fn value(&self) -> Option<Decimal> {
@@ -113,7 +95,7 @@ impl Indicator {
             .into_iter()
             .map(|c| TargetCondition {
                 subject: c.subject,
-                comparator: Comparator::of(c.comparator),
+                comparator: c.comparator.into(),
                 value: Decimal(c.value),
                 unit: c.unit,
             })
@@ -136,6 +118,7 @@ impl Indicator {
 
 /// Kind of annual goal.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::GoalKind")]
 pub enum GoalKind {
     /// 主要工作目标 (第一部分).
     Work,
@@ -151,11 +134,7 @@ pub struct Goal(pub goal::Model);
 impl Goal {
     /// Which list it belongs to.
     async fn kind(&self) -> GoalKind {
-        if self.0.kind == "PERFORMANCE" {
-            GoalKind::Performance
-        } else {
-            GoalKind::Work
-        }
+        self.0.kind.into()
     }
     /// Order within its list.
     async fn position(&self) -> i32 {
@@ -177,6 +156,7 @@ impl Goal {
 
 /// Kind of annual task.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::TaskKind")]
 pub enum TaskKind {
     /// 基本支出.
     Basic,
@@ -194,11 +174,7 @@ pub struct Task(pub performance_task::Model);
 impl Task {
     /// Kind of row.
     async fn kind(&self) -> TaskKind {
-        match self.0.kind.as_str() {
-            "BASIC" => TaskKind::Basic,
-            "TOTAL" => TaskKind::Total,
-            _ => TaskKind::Project,
-        }
+        self.0.kind.into()
     }
     /// 任务名称 as printed.
     async fn name(&self) -> &str {
@@ -235,23 +211,8 @@ impl Task {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let key = (self.0.department_id, base_year);
-        let tasks = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<TasksOf>::new(key))
-            .await?
-            .unwrap_or_default();
-        let base = tasks
-            .iter()
-            .find(|t| t.name == self.0.name)
-            .and_then(|t| t.total);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base,
-            self.0.total,
-            (None, None),
-        ))
+        let base_key = (self.0.department_id, base_year);
+        compare::<TasksOf>(ctx, &self.0, base_year, base_key, |t| t.name == self.0.name).await
     }
     /// The project the task funds.
     async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
@@ -272,6 +233,7 @@ impl Task {
 
 /// Outcome of a consistency check.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::CheckStatus")]
 pub enum CheckStatus {
     /// The identity holds exactly.
     Ok,
@@ -281,23 +243,13 @@ pub enum CheckStatus {
     Mismatch,
 }
 
-impl CheckStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            CheckStatus::Ok => "OK",
-            CheckStatus::Rounding => "ROUNDING",
-            CheckStatus::Mismatch => "MISMATCH",
-        }
-    }
-}
-
 /// An identity the disclosure should satisfy, computed when it was loaded. Printed figures
 /// are never corrected; the difference is reported.
 pub struct Check(pub consistency_check::Model);
 
 impl Check {
     pub fn has_status(&self, status: Option<CheckStatus>) -> bool {
-        status.is_none_or(|s| s.as_str() == self.0.status)
+        status.is_none_or(|s| entity::CheckStatus::from(s) == self.0.status)
     }
 }
 
@@ -327,11 +279,7 @@ impl Check {
     }
     /// The outcome.
     async fn status(&self) -> CheckStatus {
-        match self.0.status.as_str() {
-            "OK" => CheckStatus::Ok,
-            "ROUNDING" => CheckStatus::Rounding,
-            _ => CheckStatus::Mismatch,
-        }
+        self.0.status.into()
     }
 }
 

@@ -116,7 +116,8 @@ impl Budget {
     async fn basis(&self, ctx: &Context<'_>) -> Result<Basis> {
         let (lines, headlines) =
             futures::try_join!(self.many::<LinesOf>(ctx), self.many::<HeadlinesOf>(ctx))?;
-        let printed = !lines.is_empty() || headlines.iter().any(|h| h.basis == "PRINTED");
+        let printed =
+            !lines.is_empty() || headlines.iter().any(|h| h.basis == entity::Basis::Printed);
         Ok(if printed {
             Basis::Printed
         } else {
@@ -213,7 +214,9 @@ impl Budget {
             .cloned()
             .map(Goal)
             .filter(|g| {
-                kind.is_none_or(|k| (k == GoalKind::Performance) == (g.0.kind == "PERFORMANCE"))
+                kind.is_none_or(|k| {
+                    (k == GoalKind::Performance) == (g.0.kind == entity::GoalKind::Performance)
+                })
             })
             .collect())
     }

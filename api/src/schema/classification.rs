@@ -27,21 +27,32 @@ pub enum Scheme {
     Revenue,
 }
 
-impl Scheme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::Functional => "FUNCTIONAL",
-            Scheme::Economic => "ECONOMIC",
-            Scheme::Revenue => "REVENUE",
+/// The public schemes are the stored ones but `PROJECT`, which marks 表5 rows, not nodes (so
+/// the GraphQL enum is written here rather than derived with `remote`).
+impl From<Scheme> for entity::Scheme {
+    fn from(scheme: Scheme) -> entity::Scheme {
+        match scheme {
+            Scheme::Functional => entity::Scheme::Functional,
+            Scheme::Economic => entity::Scheme::Economic,
+            Scheme::Revenue => entity::Scheme::Revenue,
         }
     }
+}
 
-    pub fn parse(text: &str) -> Option<Scheme> {
-        match text {
-            "FUNCTIONAL" => Some(Scheme::Functional),
-            "ECONOMIC" => Some(Scheme::Economic),
-            "REVENUE" => Some(Scheme::Revenue),
-            _ => None,
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        entity::Scheme::from(self).as_str()
+    }
+
+    /// The classification scheme of a stored one; an error for `PROJECT`, which no node has.
+    pub fn of(stored: entity::Scheme) -> Result<Scheme> {
+        match stored {
+            entity::Scheme::Functional => Ok(Scheme::Functional),
+            entity::Scheme::Economic => Ok(Scheme::Economic),
+            entity::Scheme::Revenue => Ok(Scheme::Revenue),
+            entity::Scheme::Project => {
+                Err(sea_orm::DbErr::Type("a classification node of scheme PROJECT".into()).into())
+            }
         }
     }
 }
@@ -57,12 +68,12 @@ impl ClassificationNode {
     pub async fn id(&self) -> ID {
         global_id(
             "ClassificationNode",
-            &format!("{}:{}", self.0.scheme, self.0.code),
+            &format!("{}:{}", self.0.scheme.as_str(), self.0.code),
         )
     }
     /// The scheme.
-    async fn scheme(&self) -> Option<Scheme> {
-        Scheme::parse(&self.0.scheme)
+    async fn scheme(&self) -> Result<Scheme> {
+        Scheme::of(self.0.scheme)
     }
     /// Code (`20137`).
     async fn code(&self) -> &str {
@@ -104,7 +115,7 @@ impl ClassificationNode {
     /// Where the COFOG crosswalk places this node's amounts (functional scheme only; null for
     /// other schemes). See `aggregate(groupBy: [COFOG])`.
     async fn cofog(&self) -> Option<CofogMapping> {
-        if self.0.scheme != Scheme::Functional.as_str() {
+        if self.0.scheme != entity::Scheme::Functional {
             return None;
         }
         let crosswalk = seed::cofog::Crosswalk::bundled();

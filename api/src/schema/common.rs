@@ -1,12 +1,14 @@
 //! Types shared by every part of the schema: money units, sources, year-over-year changes.
 
 use crate::error::{ApiError, Result};
-use crate::loaders::{Loaders, One, SourceById};
+use crate::loaders::{Group, Loaders, Many, One, SourceById};
 use async_graphql::{
     Context, Enum, InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject,
     Value,
 };
+use entity::{budget_line, headline, performance_task, project_budget, three_public};
 use rust_decimal::RoundingStrategy;
+use sea_orm::EntityTrait;
 use seed::fixed::from_units;
 use std::str::FromStr;
 
@@ -61,22 +63,13 @@ pub fn money(units: Option<i64>, unit: MoneyUnit) -> Option<Decimal> {
 
 /// How a figure is known.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Basis")]
 pub enum Basis {
     /// Printed in the disclosure.
     Printed,
     /// A prior-year figure the disclosure states only as a comparison ("比 2022 年增加 9,545 万元");
     /// computed as the current figure minus the stated change.
     DerivedFromComparison,
-}
-
-impl Basis {
-    pub fn parse(text: &str) -> Basis {
-        if text == "DERIVED_FROM_COMPARISON" {
-            Basis::DerivedFromComparison
-        } else {
-            Basis::Printed
-        }
-    }
 }
 
 /// Where a figure comes from: a numbered table or a narrative part of the disclosure.
@@ -120,8 +113,11 @@ impl Source {
     }
 }
 
-/// Loads a source by id.
-pub async fn source(ctx: &Context<'_>, id: i32) -> Result<Option<Source>> {
+/// Loads a source by id: every `source` field (null where there is no source).
+pub async fn source(ctx: &Context<'_>, id: impl Into<Option<i32>>) -> Result<Option<Source>> {
+    let Some(id) = id.into() else {
+        return Ok(None);
+    };
     let loader = ctx.data_unchecked::<Loaders>();
     Ok(loader
         .load_one(One::<SourceById>::new(id))
@@ -187,9 +183,9 @@ impl Change {
     }
 
     /// Sets how the base is known (the base row's `basis` column).
-    pub fn with_base_basis(mut self, basis: Option<&str>) -> Change {
+    pub fn with_base_basis(mut self, basis: Option<entity::Basis>) -> Change {
         if self.base.is_some() {
-            self.base_basis = basis.map(Basis::parse);
+            self.base_basis = basis.map(Into::into);
         }
         self
     }
@@ -210,9 +206,93 @@ pub fn check_year(year: i32) -> Result<()> {
 pub fn same_item<M>(
     rows: &[M],
     matches: impl Fn(&M) -> bool,
-    basis: impl Fn(&M) -> &str,
+    basis: impl Fn(&M) -> entity::Basis,
 ) -> Option<&M> {
     let mut found: Vec<&M> = rows.iter().filter(|r| matches(r)).collect();
-    found.sort_by_key(|r| basis(r) != "PRINTED");
+    found.sort_by_key(|r| basis(r) != entity::Basis::Printed);
     found.into_iter().next()
+}
+
+/// A stored row that `change(baseYear)` compares with the same item in another year.
+pub trait Compared {
+    /// The row's year.
+    fn year(&self) -> i32;
+    /// The amount compared (1/10000 万元).
+    fn amount(&self) -> Option<i64>;
+    /// How the amount is known.
+    fn basis(&self) -> entity::Basis {
+        entity::Basis::Printed
+    }
+    /// The change and percent the disclosure states against the year before.
+    fn stated(&self) -> (Option<i64>, Option<i64>) {
+        (None, None)
+    }
+}
+
+/// `Compared` for a table: its amount column, and `stated` where it has `basis`,
+/// `stated_change` and `stated_percent`.
+macro_rules! compared {
+    ($table:ident, $amount:ident $(, $stated:ident)?) => {
+        impl Compared for $table::Model {
+            fn year(&self) -> i32 {
+                self.year
+            }
+            fn amount(&self) -> Option<i64> {
+                self.$amount
+            }
+            $(compared!(@$stated);)?
+        }
+    };
+    (@stated) => {
+        fn basis(&self) -> entity::Basis {
+            self.basis
+        }
+        fn stated(&self) -> (Option<i64>, Option<i64>) {
+            (self.stated_change, self.stated_percent)
+        }
+    };
+}
+compared!(headline, amount, stated);
+compared!(three_public, amount, stated);
+compared!(project_budget, amount, stated);
+compared!(performance_task, total);
+compared!(budget_line, total);
+
+/// `change(baseYear)` of a stored row: `row` against the same item (`same`) among the rows of
+/// `G` for `base_key` (the base year's), a printed one before one derived from a comparison.
+pub async fn compare<G>(
+    ctx: &Context<'_>,
+    row: &<G::Entity as EntityTrait>::Model,
+    base_year: i32,
+    base_key: G::Key,
+    same: impl Fn(&<G::Entity as EntityTrait>::Model) -> bool,
+) -> Result<Change>
+where
+    G: Group,
+    <G::Entity as EntityTrait>::Model: Compared,
+{
+    let rows = ctx
+        .data_unchecked::<Loaders>()
+        .load_one(Many::<G>::new(base_key))
+        .await?
+        .unwrap_or_default();
+    Ok(compare_rows(row, base_year, &rows, same))
+}
+
+/// `change(baseYear)` of `row` against the same item (`same`) among `rows` (the base year's).
+pub fn compare_rows<M: Compared>(
+    row: &M,
+    base_year: i32,
+    rows: &[M],
+    same: impl Fn(&M) -> bool,
+) -> Change {
+    let base = same_item(rows, same, |r| r.basis());
+    Change::new(
+        base_year,
+        row.year(),
+        base.and_then(|r| r.amount()),
+        row.amount(),
+        row.stated(),
+    )
+    .with_base_basis(base.map(|r| r.basis()))
 }

@@ -151,17 +151,14 @@ impl Profile {
     ) -> Vec<Staffing> {
         self.staffing
             .iter()
-            .filter(|s| scope.is_none_or(|sc| sc.as_str() == s.scope))
+            .filter(|s| scope.is_none_or(|sc| entity::Scope::from(sc) == s.scope))
             .cloned()
             .map(Staffing)
             .collect()
     }
     /// Where the profile is stated.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        match &self.profile {
-            Some(p) => source(ctx, p.source_id).await,
-            None => Ok(None),
-        }
+        source(ctx, self.profile.as_ref().map(|p| p.source_id)).await
     }
 }
 
@@ -183,20 +180,12 @@ impl Division {
 
 /// Which staff a staffing row counts.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Scope")]
 pub enum StaffingScope {
     /// The whole department as the disclosure states it (the unit and its subordinate units).
     Consolidated,
     /// This unit alone.
     Own,
-}
-
-impl StaffingScope {
-    fn as_str(self) -> &'static str {
-        match self {
-            StaffingScope::Consolidated => "CONSOLIDATED",
-            StaffingScope::Own => "OWN",
-        }
-    }
 }
 
 /// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
@@ -207,11 +196,7 @@ pub struct Staffing(staffing::Model);
 impl Staffing {
     /// Which staff the row counts.
     async fn scope(&self) -> StaffingScope {
-        if self.0.scope == "OWN" {
-            StaffingScope::Own
-        } else {
-            StaffingScope::Consolidated
-        }
+        self.0.scope.into()
     }
     /// Administrative establishment (行政编制).
     async fn admin_establishment(&self) -> Option<i32> {

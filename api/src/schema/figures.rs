@@ -1,6 +1,8 @@
 //! Named figures (headlines), 三公 items and the procurement summary.
 
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, decimal, money, same_item, source};
+use super::common::{
+    Basis, Change, Decimal, MoneyUnit, Source, compare, decimal, money, same_item, source,
+};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object, SimpleObject};
@@ -53,7 +55,7 @@ impl Figure {
     }
     /// How the figure is known.
     async fn basis(&self) -> Basis {
-        Basis::parse(&self.0.basis)
+        self.0.basis.into()
     }
     /// Clarification, or the sentence a derived figure comes from.
     async fn note(&self) -> Option<&str> {
@@ -69,20 +71,8 @@ impl Figure {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<HeadlinesOf>::new((self.0.department_id, base_year)))
-            .await?
-            .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base.and_then(|r| r.amount),
-            self.0.amount,
-            (self.0.stated_change, self.0.stated_percent),
-        )
-        .with_base_basis(base.map(|r| r.basis.as_str())))
+        let base_key = (self.0.department_id, base_year);
+        compare::<HeadlinesOf>(ctx, &self.0, base_year, base_key, |r| r.key == self.0.key).await
     }
 }
 
@@ -118,7 +108,7 @@ impl ThreePublicExpense {
     }
     /// How the figure is known.
     async fn basis(&self) -> Basis {
-        Basis::parse(&self.0.basis)
+        self.0.basis.into()
     }
     /// Where it is printed.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
@@ -130,23 +120,8 @@ impl ThreePublicExpense {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<ThreePublicOf>::new((
-                self.0.department_id,
-                base_year,
-            )))
-            .await?
-            .unwrap_or_default();
-        let base = same_item(&rows, |r| r.key == self.0.key, |r| &r.basis);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base.and_then(|r| r.amount),
-            self.0.amount,
-            (self.0.stated_change, self.0.stated_percent),
-        )
-        .with_base_basis(base.map(|r| r.basis.as_str())))
+        let base_key = (self.0.department_id, base_year);
+        compare::<ThreePublicOf>(ctx, &self.0, base_year, base_key, |r| r.key == self.0.key).await
     }
 }
 
@@ -200,14 +175,14 @@ impl Procurement {
 /// Figure value in 万元 for a key, for totals on `Budget`.
 pub fn figure(rows: &[headline::Model], keys: &[&str], unit: MoneyUnit) -> Option<Decimal> {
     keys.iter()
-        .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
+        .find_map(|key| same_item(rows, |r| r.key == *key, |r| r.basis))
         .and_then(|r| money(r.amount, unit))
 }
 
 /// How the figure `figure` picks for `keys` is known.
 pub fn figure_basis(rows: &[headline::Model], keys: &[&str]) -> Option<Basis> {
     keys.iter()
-        .find_map(|key| same_item(rows, |r| r.key == *key, |r| &r.basis))
+        .find_map(|key| same_item(rows, |r| r.key == *key, |r| r.basis))
         .filter(|r| r.amount.is_some())
-        .map(|r| Basis::parse(&r.basis))
+        .map(|r| r.basis.into())
 }

@@ -2,7 +2,7 @@
 //! classification node and assembled by the node hierarchy.
 
 use super::classification::{ClassificationNode, Scheme};
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, compare, money, source};
 use super::funding::{Funding, funding};
 use crate::error::Result;
 use crate::loaders::*;
@@ -183,7 +183,7 @@ impl BudgetLine {
     /// For an economic line: its basic expenditure by revenue source, as 表4 prints it
     /// (工资福利支出: 一般公共预算拨款 1,704, …); empty for lines 表4 does not print.
     async fn basic_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
-        if self.line.scheme != "ECONOMIC" {
+        if self.line.scheme != entity::Scheme::Economic {
             return Ok(Vec::new());
         }
         let key = (self.line.department_id, self.line.year);
@@ -199,22 +199,15 @@ impl BudgetLine {
         ctx: &Context<'_>,
         #[graphql(desc = "Year to compare with.")] base_year: i32,
     ) -> Result<Change> {
-        let key = (self.line.department_id, base_year, self.line.scheme.clone());
-        let lines = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<PrimaryLinesOf>::new(key))
-            .await?
-            .unwrap_or_default();
-        let base = lines
-            .iter()
-            .find(|l| l.node_id == self.line.node_id)
-            .and_then(|l| l.total);
-        Ok(Change::new(
+        let line = &self.line;
+        let base_key = (
+            line.department_id,
             base_year,
-            self.line.year,
-            base,
-            self.line.total,
-            (None, None),
-        ))
+            line.scheme.as_str().to_owned(),
+        );
+        compare::<PrimaryLinesOf>(ctx, line, base_year, base_key, |l| {
+            l.node_id == line.node_id
+        })
+        .await
     }
 }

@@ -1,6 +1,6 @@
 //! Projects: stable across years, with each year's budget, sub-items and performance goals.
 
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, money, same_item, source};
+use super::common::{Basis, Change, Decimal, MoneyUnit, Source, compare_rows, money, source};
 use super::funding::{Funding, funding};
 use super::relay::global_id;
 use crate::error::Result;
@@ -113,7 +113,7 @@ impl ProjectBudget {
     }
     /// How the amount is known.
     async fn basis(&self) -> Basis {
-        Basis::parse(&self.0.basis)
+        self.0.basis.into()
     }
     /// What the money is for, as printed.
     async fn purpose(&self) -> Option<&str> {
@@ -164,15 +164,8 @@ impl ProjectBudget {
         let rows = department_projects(ctx, self.0.department_id)
             .await?
             .of_year(base_year);
-        let base = same_item(&rows, |r| r.project_id == self.0.project_id, |r| &r.basis);
-        Ok(Change::new(
-            base_year,
-            self.0.year,
-            base.and_then(|r| r.amount),
-            self.0.amount,
-            (self.0.stated_change, self.0.stated_percent),
-        )
-        .with_base_basis(base.map(|r| r.basis.as_str())))
+        let same = |r: &project_budget::Model| r.project_id == self.0.project_id;
+        Ok(compare_rows(&self.0, base_year, &rows, same))
     }
 }
 

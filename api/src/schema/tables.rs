@@ -530,11 +530,12 @@ impl Facts {
     /// The row key allocations use (classification code, project key, empty for the total)
     /// and the printed label of a line.
     fn line_key(&self, line: &budget_line::Model) -> (String, String) {
-        match (line.node_id, line.label.split_once('\t')) {
-            (Some(id), _) => (self.code(id).unwrap_or_default(), line.label.clone()),
-            (None, Some((key, label))) => (key.to_owned(), label.to_owned()),
-            (None, None) => (String::new(), line.label.clone()),
-        }
+        let key = match (line.node_id, &line.project_key) {
+            (Some(id), _) => self.code(id).unwrap_or_default(),
+            (None, Some(key)) => key.clone(),
+            (None, None) => String::new(),
+        };
+        (key, line.label.clone())
     }
 
     fn allocation(&self, source: &source::Model, row: &str, code: &str) -> Option<i64> {
@@ -594,7 +595,7 @@ impl Facts {
 
     fn two_sided_rows(&self, source: &source::Model, layout: &Layout) -> Vec<TableRow> {
         let footer_codes: Vec<&str> = FOOTER.iter().map(|(left, _)| *left).collect();
-        let side = |scheme: &str| -> Vec<(Option<String>, String, Option<i64>)> {
+        let side = |scheme: entity::Scheme| -> Vec<(Option<String>, String, Option<i64>)> {
             self.lines_of(source)
                 .filter(|l| l.scheme == scheme)
                 .map(|l| {
@@ -607,7 +608,10 @@ impl Facts {
                 .filter(|(code, ..)| !code.as_deref().is_some_and(|c| footer_codes.contains(&c)))
                 .collect()
         };
-        let (left, right) = (side("REVENUE"), side("FUNCTIONAL"));
+        let (left, right) = (
+            side(entity::Scheme::Revenue),
+            side(entity::Scheme::Functional),
+        );
         if left.is_empty() && right.is_empty() {
             return Vec::new();
         }
@@ -696,7 +700,7 @@ impl Facts {
     fn year_rows(&self, source: &source::Model, layout: &Layout) -> Vec<TableRow> {
         let printed = |rows: &[three_public::Model]| -> Vec<three_public::Model> {
             rows.iter()
-                .filter(|r| r.source_id == source.id && r.basis == "PRINTED")
+                .filter(|r| r.source_id == source.id && r.basis == entity::Basis::Printed)
                 .cloned()
                 .collect()
         };
