@@ -17,8 +17,9 @@ use entity::{
     classification_node, dataset, department, department_year, fiscal_year, glossary_term,
     headline, project, source,
 };
+use futures::TryStreamExt;
 use lru::LruCache;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::OnceCell;
@@ -31,6 +32,15 @@ pub const TOTAL_KEYS: [&str; 4] = [
     "expenditure_total",
     "expenditure_grand_total",
 ];
+
+/// A printed total of a department-year (a headline with a [`TOTAL_KEYS`] key): what
+/// `Budget.revenueTotal` and `expenditureTotal` read. Only what they need is kept.
+#[derive(Clone, Debug)]
+pub struct Total {
+    pub key: &'static str,
+    pub amount: Option<i64>,
+    pub basis: entity::Basis,
+}
 
 /// A slice, read on first use (concurrent first uses wait for one read).
 pub(crate) type SliceCell = OnceCell<Arc<Slice>>;
@@ -50,8 +60,8 @@ pub struct Catalog {
     units: HashMap<i32, Vec<i32>>,
     /// Years each department has a budget for, ascending.
     department_years: HashMap<i32, Vec<i32>>,
-    /// The printed totals of each department-year (headlines with a [`TOTAL_KEYS`] key).
-    totals: HashMap<(i32, i32), Arc<Vec<headline::Model>>>,
+    /// The printed totals of each department-year, in printed order.
+    totals: HashMap<(i32, i32), Box<[Total]>>,
     sources: HashMap<i32, source::Model>,
     projects: HashMap<i32, project::Model>,
     project_by_key: HashMap<String, i32>,
@@ -73,16 +83,53 @@ pub struct Catalog {
 
 impl Catalog {
     async fn load(db: &DatabaseConnection, version: i64, slice_budget: usize) -> Result<Catalog> {
+        // The two tables that grow with the data are streamed, and only the columns kept are
+        // read: a whole-model read of 2,000 × 10 took over 100 MB on the way.
         let (nodes, departments, department_years, totals) = futures::try_join!(
             classification_node::Entity::find().all(db),
             department::Entity::find().all(db),
-            department_year::Entity::find()
-                .order_by_asc(department_year::Column::Year)
-                .all(db),
-            headline::Entity::find()
-                .filter(headline::Column::Key.is_in(TOTAL_KEYS))
-                .order_by_asc(headline::Column::Position)
-                .all(db),
+            async {
+                department_year::Entity::find()
+                    .select_only()
+                    .columns([
+                        department_year::Column::DepartmentId,
+                        department_year::Column::Year,
+                        department_year::Column::ConsolidatedInto,
+                    ])
+                    .order_by_asc(department_year::Column::Year)
+                    .into_tuple::<(i32, i32, Option<i32>)>()
+                    .stream(db)
+                    .await?
+                    .try_collect::<Vec<_>>()
+                    .await
+            },
+            async {
+                let mut totals: HashMap<(i32, i32), Vec<Total>> = HashMap::new();
+                let mut rows = headline::Entity::find()
+                    .select_only()
+                    .columns([
+                        headline::Column::DepartmentId,
+                        headline::Column::Year,
+                        headline::Column::Key,
+                        headline::Column::Amount,
+                        headline::Column::Basis,
+                    ])
+                    .filter(headline::Column::Key.is_in(TOTAL_KEYS))
+                    .order_by_asc(headline::Column::Position)
+                    .into_tuple::<(i32, i32, String, Option<i64>, entity::Basis)>()
+                    .stream(db)
+                    .await?;
+                while let Some((department, year, key, amount, basis)) = rows.try_next().await? {
+                    if let Some(key) = TOTAL_KEYS.iter().find(|k| **k == key) {
+                        totals.entry((department, year)).or_default().push(Total {
+                            key,
+                            amount,
+                            basis,
+                        });
+                    }
+                }
+                Ok(totals)
+            },
         )?;
         let (sources, projects, fiscal_years, glossary, datasets) = futures::try_join!(
             source::Entity::find().all(db),
@@ -129,24 +176,17 @@ impl Catalog {
         let mut years_of: HashMap<i32, Vec<i32>> = HashMap::new();
         let mut consolidation = HashMap::new();
         let mut years = Vec::new();
-        for dy in &department_years {
-            let list = years_of.entry(dy.department_id).or_default();
-            if list.last() != Some(&dy.year) {
-                list.push(dy.year);
+        for &(department, year, consolidated_into) in &department_years {
+            let list = years_of.entry(department).or_default();
+            if list.last() != Some(&year) {
+                list.push(year);
             }
-            if years.last() != Some(&dy.year) {
-                years.push(dy.year);
+            if years.last() != Some(&year) {
+                years.push(year);
             }
-            if let Some(parent) = dy.consolidated_into {
-                consolidation.insert((dy.department_id, dy.year), parent);
+            if let Some(parent) = consolidated_into {
+                consolidation.insert((department, year), parent);
             }
-        }
-        let mut totals_of: HashMap<(i32, i32), Vec<headline::Model>> = HashMap::new();
-        for h in totals {
-            totals_of
-                .entry((h.department_id, h.year))
-                .or_default()
-                .push(h);
         }
 
         Ok(Catalog {
@@ -159,9 +199,9 @@ impl Catalog {
             departments: departments.into_iter().map(|d| (d.id, d)).collect(),
             units,
             department_years: years_of,
-            totals: totals_of
+            totals: totals
                 .into_iter()
-                .map(|(k, v)| (k, Arc::new(v)))
+                .map(|(k, v)| (k, v.into_boxed_slice()))
                 .collect(),
             sources: sources.into_iter().map(|s| (s.id, s)).collect(),
             project_by_key: projects.iter().map(|p| (p.key.clone(), p.id)).collect(),
@@ -247,12 +287,9 @@ impl Catalog {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The printed totals of a department-year (headlines with a [`TOTAL_KEYS`] key).
-    pub fn totals(&self, department: i32, year: i32) -> Arc<Vec<headline::Model>> {
-        self.totals
-            .get(&(department, year))
-            .cloned()
-            .unwrap_or_default()
+    /// The printed totals of a department-year, in printed order.
+    pub fn totals(&self, department: i32, year: i32) -> &[Total] {
+        self.totals.get(&(department, year)).map_or(&[], |t| t)
     }
 
     /// A source by id.

@@ -23,7 +23,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::registry::{MetaType, Registry};
 use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -58,6 +58,9 @@ struct SpecChecker {
     errors: Mutex<Vec<ServerError>>,
     /// A non-null field failed: parents must look for the marker.
     non_null_failed: AtomicBool,
+    /// The response keys of each selection set met so far (by address: a list of 78 lines
+    /// has one selection set, worked out once).
+    keys: Mutex<HashMap<usize, Arc<Vec<String>>>>,
 }
 
 /// Stands, inside a parent's value, for a non-null field that failed; the parent's resolver
@@ -139,21 +142,21 @@ fn response_keys<'a>(
 }
 
 /// `value` (an object, or lists of objects) with each object's keys in `keys` order.
-fn reorder(value: Value, keys: &[&str]) -> Value {
+fn reorder<K: AsRef<str>>(value: Value, keys: &[K]) -> Value {
     match value {
         Value::Object(map) => {
             if map.len() < 2
-                || map
-                    .keys()
-                    .map(Name::as_str)
-                    .eq(keys.iter().copied().filter(|k| map.contains_key(*k)))
+                || map.keys().map(Name::as_str).eq(keys
+                    .iter()
+                    .map(AsRef::as_ref)
+                    .filter(|k| map.contains_key(*k)))
             {
                 return Value::Object(map);
             }
             let mut map = map;
             let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(map.len());
             for key in keys {
-                if let Some((name, value)) = map.swap_remove_entry(*key) {
+                if let Some((name, value)) = map.swap_remove_entry(key.as_ref()) {
                     ordered.insert(name, value);
                 }
             }
@@ -275,7 +278,22 @@ impl Extension for SpecChecker {
                 if let (Some(doc), false) =
                     (self.doc.get(), field.selection_set.node.items.is_empty())
                 {
-                    value = reorder(value, &response_keys(doc, &field.selection_set));
+                    let at = &field.selection_set as *const _ as usize;
+                    let keys = self
+                        .keys
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .entry(at)
+                        .or_insert_with(|| {
+                            Arc::new(
+                                response_keys(doc, &field.selection_set)
+                                    .into_iter()
+                                    .map(str::to_owned)
+                                    .collect(),
+                            )
+                        })
+                        .clone();
+                    value = reorder(value, &keys);
                 }
                 if self.non_null_failed.load(Ordering::Relaxed) {
                     value = propagate(value, ty);

@@ -30,7 +30,7 @@ impl Budget {
     }
 
     /// The printed totals (from the catalogue: no statement).
-    fn totals(&self, ctx: &Context<'_>) -> Arc<Vec<entity::headline::Model>> {
+    fn totals<'a>(&self, ctx: &'a Context<'_>) -> &'a [crate::catalog::Total] {
         catalog(ctx).totals(self.department.id, self.year)
     }
 
@@ -76,7 +76,7 @@ impl Budget {
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
         Ok(figure(
-            &self.totals(ctx),
+            self.totals(ctx),
             &["revenue_total", "revenue_grand_total"],
             unit,
         ))
@@ -88,7 +88,7 @@ impl Budget {
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
         Ok(figure(
-            &self.totals(ctx),
+            self.totals(ctx),
             &["expenditure_total", "expenditure_grand_total"],
             unit,
         ))
@@ -97,14 +97,14 @@ impl Budget {
     /// only as a comparison (2022 = 2023 − the stated change); null when not stated.
     async fn revenue_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
         Ok(figure_basis(
-            &self.totals(ctx),
+            self.totals(ctx),
             &["revenue_total", "revenue_grand_total"],
         ))
     }
     /// How the expenditure total is known (see `revenueTotalBasis`); null when not stated.
     async fn expenditure_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
         Ok(figure_basis(
-            &self.totals(ctx),
+            self.totals(ctx),
             &["expenditure_total", "expenditure_grand_total"],
         ))
     }

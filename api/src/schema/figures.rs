@@ -173,16 +173,47 @@ impl Procurement {
 }
 
 /// Figure value in 万元 for a key, for totals on `Budget`.
-pub fn figure(rows: &[headline::Model], keys: &[&str], unit: MoneyUnit) -> Option<Decimal> {
+pub fn figure<F: Stated>(rows: &[F], keys: &[&str], unit: MoneyUnit) -> Option<Decimal> {
     keys.iter()
-        .find_map(|key| same_item(rows, |r| r.key == *key, |r| r.basis))
-        .and_then(|r| money(r.amount, unit))
+        .find_map(|key| same_item(rows, |r| r.key() == *key, |r| r.basis()))
+        .and_then(|r| money(r.amount(), unit))
+}
+
+/// A stated figure with a key: a headline, or a total the catalogue keeps.
+pub trait Stated {
+    fn key(&self) -> &str;
+    fn amount(&self) -> Option<i64>;
+    fn basis(&self) -> entity::Basis;
+}
+
+impl Stated for headline::Model {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn amount(&self) -> Option<i64> {
+        self.amount
+    }
+    fn basis(&self) -> entity::Basis {
+        self.basis
+    }
+}
+
+impl Stated for crate::catalog::Total {
+    fn key(&self) -> &str {
+        self.key
+    }
+    fn amount(&self) -> Option<i64> {
+        self.amount
+    }
+    fn basis(&self) -> entity::Basis {
+        self.basis
+    }
 }
 
 /// How the figure `figure` picks for `keys` is known.
-pub fn figure_basis(rows: &[headline::Model], keys: &[&str]) -> Option<Basis> {
+pub fn figure_basis<F: Stated>(rows: &[F], keys: &[&str]) -> Option<Basis> {
     keys.iter()
-        .find_map(|key| same_item(rows, |r| r.key == *key, |r| r.basis))
-        .filter(|r| r.amount.is_some())
-        .map(|r| r.basis.into())
+        .find_map(|key| same_item(rows, |r| r.key() == *key, |r| r.basis()))
+        .filter(|r| r.amount().is_some())
+        .map(|r| r.basis().into())
 }
