@@ -60,8 +60,9 @@ pub struct Config {
     /// Responses kept in the in-process cache (0 disables it).
     #[arg(long, env = "CACHE_ENTRIES", default_value_t = 10_000)]
     pub cache_entries: usize,
-    /// Bytes of responses kept in the in-process cache.
-    #[arg(long, env = "CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    /// Bytes of responses kept in the in-process cache (part of the server's memory budget:
+    /// see the README's "Memory").
+    #[arg(long, env = "CACHE_BYTES", default_value_t = 32 * 1024 * 1024)]
     pub cache_bytes: usize,
     /// `Cache-Control: max-age` of GET responses, in seconds.
     #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
@@ -95,7 +96,7 @@ pub struct Config {
     /// Memory the aggregates may keep for the served lines of the current data version, in MiB
     /// (one slice per scheme and year; about 40 bytes a line, so 6 MB for a year of 2,000
     /// departments' functional trees). Slices beyond it are read again when asked for.
-    #[arg(long, env = "AGGREGATE_CACHE_MB", default_value_t = 128)]
+    #[arg(long, env = "AGGREGATE_CACHE_MB", default_value_t = 64)]
     pub aggregate_cache_mb: usize,
     /// Largest response body, in bytes; a larger answer is replaced by the error
     /// `RESPONSE_TOO_LARGE` (ask for fewer fields or smaller pages).

@@ -386,7 +386,9 @@ fn response_body(response: &async_graphql::Response, executed: bool) -> Bytes {
             errors: &response.errors,
         })
     };
-    Bytes::from(body.unwrap_or_default())
+    // Exactly as long as the body: a cached body then takes what the cache counts (a grown
+    // `Vec` can hold up to twice its length).
+    Bytes::from(body.unwrap_or_default().into_boxed_slice())
 }
 
 impl GraphQLService {
