@@ -403,7 +403,7 @@ impl Acc {
 }
 
 /// Most cells an aggregate may have (memory per request stays bounded: a cell is ~200 bytes).
-pub const MAX_CELLS: usize = 50_000;
+pub const MAX_CELLS: usize = 25_000;
 
 /// Aggregates computed at once. Summing is CPU-bound, so more would not finish sooner; and each
 /// holds up to [`MAX_CELLS`] cells while it runs, so this bounds their memory.

@@ -249,6 +249,9 @@ pub trait Group: Send + Sync + 'static {
     fn key(model: &<Self::Entity as EntityTrait>::Model) -> Self::Key;
     /// Row order within a key.
     fn order() -> <Self::Entity as EntityTrait>::Column;
+    /// Whether rows are read in `order` (a group whose users put the rows in their own order
+    /// says no: the database then need not sort every matching row before `LIMIT`).
+    const ORDERED: bool = true;
     /// The rows of `key` from the catalogue, for the groups it holds.
     fn remembered(_catalog: &Catalog, _key: &Self::Key) -> Option<Vec<Model<Self>>> {
         None
@@ -295,13 +298,11 @@ async fn fetch<G: Group>(
     units: &[G::Unit],
     rows: u64,
 ) -> Result<Vec<Model<G>>, Arc<sea_orm::DbErr>> {
-    G::Entity::find()
-        .filter(G::condition(units))
-        .order_by_asc(G::order())
-        .limit(rows)
-        .all(db)
-        .await
-        .map_err(Arc::new)
+    let mut query = G::Entity::find().filter(G::condition(units));
+    if G::ORDERED {
+        query = query.order_by_asc(G::order());
+    }
+    query.limit(rows).all(db).await.map_err(Arc::new)
 }
 
 impl<G: Group> Fetch for Many<G> {
@@ -580,6 +581,8 @@ impl Group for PrimaryLinesOf {
     fn order() -> budget_line::Column {
         budget_line::Column::Id
     }
+    /// Lines are assembled into trees ordered by code.
+    const ORDERED: bool = false;
 }
 
 /// Every project budget of a department (all years), each with its sub-items, in one
