@@ -105,8 +105,8 @@ pub struct Config {
     /// Most rows one request may read from the database (budget lines, figures, projects, …);
     /// more is `RESPONSE_TOO_LARGE`. Reads stop at the limit, so it bounds the rows a request
     /// holds. The canonical queries read under 100 on 2,000 × 10; ten years of a department's
-    /// three trees are about 2,000.
-    #[arg(long, env = "MAX_ROWS_PER_REQUEST", default_value_t = 5_000)]
+    /// three trees are about 1,300.
+    #[arg(long, env = "MAX_ROWS_PER_REQUEST", default_value_t = 2_000)]
     pub max_rows_per_request: usize,
     /// Most GraphQL requests executing at once; more wait (within `REQUEST_TIMEOUT_MS`). With
     /// the complexity and response limits, this bounds the memory requests can hold at once.
