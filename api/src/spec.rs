@@ -13,6 +13,7 @@
 //! [`SpecExtension`] fixes the three, and tells the HTTP layer whether execution started (a
 //! request error has no `data` entry at all).
 
+use crate::documents::Documents;
 use crate::error::ensure_code;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
@@ -39,12 +40,18 @@ impl Executed {
     }
 }
 
-/// The extension (see the module documentation).
-pub struct SpecExtension;
+/// The extension (see the module documentation). It also keeps the parsed documents of query
+/// texts seen before ([`Documents`]): only the parser is skipped for them, every check that
+/// depends on the request (the limits, the variables) still runs.
+#[derive(Default)]
+pub struct SpecExtension(Documents);
 
 impl ExtensionFactory for SpecExtension {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SpecChecker::default())
+        Arc::new(SpecChecker {
+            documents: self.0.clone(),
+            ..SpecChecker::default()
+        })
     }
 }
 
@@ -58,6 +65,8 @@ struct SpecChecker {
     errors: Mutex<Vec<ServerError>>,
     /// A non-null field failed: parents must look for the marker.
     non_null_failed: AtomicBool,
+    /// Parsed documents of the query texts seen last.
+    documents: Documents,
     /// The response keys of each selection set met so far (by address: a list of 78 lines
     /// has one selection set, worked out once).
     keys: Mutex<HashMap<usize, Arc<Vec<String>>>>,
@@ -207,7 +216,14 @@ impl Extension for SpecChecker {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
+        let doc = match self.documents.get(query) {
+            Some(doc) => doc,
+            None => {
+                let doc = next.run(ctx, query, variables).await?;
+                self.documents.keep(query, &doc);
+                doc
+            }
+        };
         check_inputs(&ctx.schema_env.registry, &doc, variables)?;
         let _ = self.doc.set(doc.clone());
         let _ = self.provided.set(

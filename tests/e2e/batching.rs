@@ -106,14 +106,14 @@ async fn statement_counts_are_fixed_and_do_not_grow_with_data() {
 async fn statement_counts_hold_under_64_concurrent_clients() {
     // Batches form by resolver pass, not by a time window: a busy server splits none.
     // 64 clients from one address: rate limits off.
-    let config = api::config::Config {
-        cache_entries: 0,
-        rate_limit_points_per_minute: 0,
-        ..api::config::Config::defaults()
-    };
-    let test = TestDb::seeded().await;
-    let state = api::server::AppState::with_config(test.db.clone(), &config).await;
-    let app = Arc::new(App::with_state(test, state));
+    let app = Arc::new(
+        App::seeded_with(api::config::Config {
+            cache_entries: 0,
+            rate_limit_points_per_minute: 0,
+            ..api::config::Config::defaults()
+        })
+        .await,
+    );
     let bureau = crate::common::bureau_id(&app).await;
     let alone = counts(&app, "pingshan-gsdmb", &bureau).await;
     for name in examples() {

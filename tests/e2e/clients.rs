@@ -492,3 +492,33 @@ async fn the_readme_examples_match_the_server_byte_for_byte() {
     }
     assert!(checked >= 2, "only {checked} README examples found");
 }
+
+#[tokio::test]
+async fn a_repeated_query_text_is_checked_and_ordered_like_a_new_one() {
+    // The parsed document of a text seen before is reused: the checks that depend on the
+    // request (variables) and the key order must not be skipped with the parser.
+    let app = App::seeded().await;
+    // `lines` waits for the database, so `name` and `id` resolve first.
+    let query = r#"query($year: Int!) { department(code: "pingshan-gsdmb") {
+        budget(year: $year) { lines(scheme: REVENUE) { code } id } name id } }"#;
+    for _ in 0..3 {
+        let (status, body) = app.post(query, json!({ "year": 2023 })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let department = body["data"]["department"].as_object().unwrap();
+        assert_eq!(
+            department.keys().collect::<Vec<_>>(),
+            ["budget", "name", "id"],
+            "{body}"
+        );
+        let budget = department["budget"].as_object().unwrap();
+        assert_eq!(budget.keys().collect::<Vec<_>>(), ["lines", "id"], "{body}");
+    }
+    for variables in [json!({ "year": 4_294_967_296_i64 }), json!({})] {
+        let (_, body) = app.post(query, variables).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+        assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+    }
+}

@@ -616,14 +616,12 @@ async fn fuzzed_queries_always_get_well_formed_responses() {
 
 #[tokio::test]
 async fn answers_over_the_response_and_row_limits_are_refused_with_a_code() {
-    let test = TestDb::seeded().await;
-    let config = Config {
+    let app = App::seeded_with(Config {
         max_response_bytes: 1_000,
         cache_entries: 0,
         ..Config::defaults()
-    };
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state);
+    })
+    .await;
     let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
@@ -635,14 +633,12 @@ async fn answers_over_the_response_and_row_limits_are_refused_with_a_code() {
 
     // Rows are counted as they are read, whatever the query's shape: past the limit, the
     // fields that would read more fail with the same code.
-    let test = TestDb::seeded().await;
-    let config = Config {
+    let app = App::seeded_with(Config {
         max_rows_per_request: 10,
         cache_entries: 0,
         ..Config::defaults()
-    };
-    let state = AppState::with_config(test.db.clone(), &config).await;
-    let app = App::with_state(test, state);
+    })
+    .await;
     let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");

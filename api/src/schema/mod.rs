@@ -49,9 +49,8 @@ pub fn builder(
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .limit_directives(limits.directives)
-        .extension(crate::documents::DocumentCache::default())
         .extension(LimitsExtension(*limits))
-        .extension(SpecExtension)
+        .extension(SpecExtension::default())
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
