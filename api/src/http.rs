@@ -536,14 +536,14 @@ impl GraphQLService {
         let mut response = match tokio::time::timeout(timeout, run).await {
             Ok(Ok(response)) => response,
             Ok(Err(error)) => {
-                tracing::error!(?error, "cannot read the reference data");
+                // Logged by the conversion from the database error.
                 outcome.kind = "error";
-                outcome.codes.push("INTERNAL".into());
+                outcome.codes.push(error.code().into());
                 return refuse(
                     StatusCode::SERVICE_UNAVAILABLE,
                     media,
                     "The data cannot be read right now; retry shortly.",
-                    "INTERNAL",
+                    error.code(),
                 );
             }
             Err(_) => {
