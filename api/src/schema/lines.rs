@@ -4,6 +4,7 @@
 use super::classification::{ClassificationNode, Scheme};
 use super::common::{Basis, Change, Decimal, MoneyUnit, Source, compare, money, source};
 use super::funding::{Funding, funding};
+use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object};
@@ -32,27 +33,15 @@ pub async fn trees(ctx: &Context<'_>, key: DeptYear, scheme: Scheme) -> Result<V
         .await?
         .map(|lines| lines.to_vec())
         .unwrap_or_default();
-    let nodes = loader
-        .load_many(
-            merged
-                .iter()
-                .filter_map(|l| l.node_id)
-                .map(One::<NodeById>::new),
-        )
-        .await?;
-    let nodes: HashMap<i32, classification_node::Model> =
-        nodes.into_values().map(|n| (n.id, n)).collect();
-    Ok(assemble(merged, &nodes))
+    // Nodes come straight from the data version's catalogue.
+    Ok(assemble(merged, loader.catalog()))
 }
 
-fn assemble(
-    lines: Vec<budget_line::Model>,
-    nodes: &HashMap<i32, classification_node::Model>,
-) -> Vec<BudgetLine> {
+fn assemble(lines: Vec<budget_line::Model>, catalog: &Catalog) -> Vec<BudgetLine> {
     let present: std::collections::HashSet<i32> = lines.iter().filter_map(|l| l.node_id).collect();
     let mut by_parent: HashMap<Option<i32>, Vec<BudgetLine>> = HashMap::new();
     for line in lines {
-        let Some(node) = line.node_id.and_then(|id| nodes.get(&id)).cloned() else {
+        let Some(node) = line.node_id.and_then(|id| catalog.node(id)).cloned() else {
             continue;
         };
         // A node whose parent has no row in this table is shown as a root.
