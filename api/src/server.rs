@@ -93,7 +93,7 @@ impl AppState {
 
     /// Re-reads the data version; on a change, drops cached responses. Returns the version.
     pub async fn refresh_data_version(&self) -> i64 {
-        match seed::store::data_version(&self.db).await {
+        match entity::dataset::data_version(&self.db).await {
             Ok(version) => {
                 if self.graphql.version.swap(version, Ordering::Relaxed) != version {
                     self.graphql.cache.clear();

@@ -15,3 +15,18 @@ table! {
         pub version: i64,
     }
 }
+
+use sea_orm::QuerySelect;
+use sea_orm::sea_query::Func;
+
+/// The data version: the highest `version` of any loaded dataset, 0 when none is loaded. Every
+/// load raises it, so it keys the API's caches and its in-memory catalogue.
+pub async fn data_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    let max: Option<Option<i64>> = Entity::find()
+        .select_only()
+        .expr(Func::max(Expr::col(Column::Version)))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}

@@ -36,6 +36,7 @@ pub mod department_year;
 pub mod division;
 pub mod enums;
 pub mod fiscal_year;
+pub mod fixed;
 pub mod glossary_term;
 pub mod goal;
 pub mod headline;

@@ -8,7 +8,7 @@ pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod files;
-pub mod fixed;
+pub use entity::fixed;
 pub mod indicator;
 pub mod package;
 pub mod rows;
@@ -58,7 +58,7 @@ pub async fn load(db: &DatabaseConnection, source: &DataSource) -> error::Result
 
 /// Loads the bundled disclosure if the database holds no dataset yet.
 pub async fn seed_if_empty(db: &DatabaseConnection) -> error::Result<Option<Outcome>> {
-    if store::data_version(db).await? > 0 {
+    if entity::dataset::data_version(db).await? > 0 {
         return Ok(None);
     }
     load(db, &DataSource::Bundled).await.map(Some)

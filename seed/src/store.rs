@@ -803,14 +803,3 @@ async fn write_text(
     .await?;
     Ok(())
 }
-
-/// The current data version: changes on every load that writes.
-pub async fn data_version<C: ConnectionTrait>(db: &C) -> Result<i64> {
-    Ok(dataset::Entity::find()
-        .all(db)
-        .await?
-        .iter()
-        .map(|d| d.version)
-        .max()
-        .unwrap_or(0))
-}

@@ -303,7 +303,7 @@ impl Lookups {
         let department = self.departments.get(&line.department_id)?;
         let node = self.nodes.get(&line.node_id?)?;
         let (dataset_id, source) = self.sources.get(&line.source_id)?;
-        let amount = |v: Option<i64>| v.map(|u| seed::fixed::from_units(u).to_string());
+        let amount = |v: Option<i64>| v.map(|u| entity::fixed::from_units(u).to_string());
         Some(Row {
             dataset: self.datasets.get(dataset_id).map_or("", String::as_str),
             department: &department.code,
@@ -415,7 +415,7 @@ impl Cursor {
             .all(&self.db)
             .await
             .map_err(|e| e.to_string())?;
-        let now = seed::store::data_version(&self.db)
+        let now = entity::dataset::data_version(&self.db)
             .await
             .map_err(|e| e.to_string())?;
         if now != self.version {
@@ -434,7 +434,7 @@ async fn stream(
     filters: &Filters,
     format: Format,
 ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, DbErr> {
-    let version = seed::store::data_version(db)
+    let version = entity::dataset::data_version(db)
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     let lookups = Lookups::read(db).await?;

@@ -6,10 +6,10 @@ use async_graphql::{
     Context, Enum, InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject,
     Value,
 };
+use entity::fixed::from_units;
 use entity::{budget_line, headline, performance_task, project_budget, three_public};
 use rust_decimal::RoundingStrategy;
 use sea_orm::EntityTrait;
-use seed::fixed::from_units;
 use std::str::FromStr;
 
 /// An exact decimal number, sent as a string (`"8247.97"`, `"-55.56"`) so that no client
