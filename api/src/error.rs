@@ -9,8 +9,6 @@ use std::sync::Arc;
 pub enum ApiError {
     /// The input is invalid (bad id, page too large, …).
     BadUserInput(String),
-    /// Something the client named does not exist, where `null` would be ambiguous.
-    NotFound(String),
     /// The answer would be too large (too many rows read, or too many bytes).
     TooLarge(String),
     /// The database cannot be reached right now (down, restarting, pool exhausted): retry later.
@@ -23,9 +21,7 @@ impl ApiError {
     /// The message a client sees.
     pub fn message(&self) -> &str {
         match self {
-            ApiError::BadUserInput(message)
-            | ApiError::NotFound(message)
-            | ApiError::TooLarge(message) => message,
+            ApiError::BadUserInput(message) | ApiError::TooLarge(message) => message,
             ApiError::Unavailable(_) => "the database is unavailable; retry later",
             ApiError::Internal(_) => "internal error",
         }
@@ -35,7 +31,6 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
-            ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::TooLarge(_) => "RESPONSE_TOO_LARGE",
             ApiError::Unavailable(_) => "SERVICE_UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",

@@ -7,7 +7,7 @@ use crate::http::{GraphQLService, ResponseCache};
 use crate::metrics::OperationNames;
 use crate::ratelimit::RateLimiter;
 use crate::schema::{self, AppSchema};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -192,7 +192,6 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .merge(crate::bulk::routes())
         .with_state(state)
-        .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(CompressionLayer::new())
         .layer(cors(&origins))
