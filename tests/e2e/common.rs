@@ -18,6 +18,8 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
+    /// Its URL (for code that connects on its own, as the server does).
+    pub url: String,
     /// The SQLite file, removed when the test is done (PostgreSQL test databases are dropped
     /// by the next run that reuses their name).
     file: Option<std::path::PathBuf>,
@@ -25,10 +27,8 @@ pub struct TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some(file) = &self.file {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
+        for file in self.files() {
+            let _ = std::fs::remove_file(file);
         }
     }
 }
@@ -66,7 +66,9 @@ impl TestDb {
     /// Migrated and empty.
     pub async fn empty() -> TestDb {
         let (url, file) = fresh_url().await;
-        let mut db = Database::connect(url).await.expect("connect test database");
+        let mut db = Database::connect(&url)
+            .await
+            .expect("connect test database");
         Migrator::up(&db, None).await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
@@ -78,8 +80,20 @@ impl TestDb {
         TestDb {
             db,
             statements,
+            url,
             file,
         }
+    }
+
+    /// The SQLite file and the files SQLite may keep beside it (none on PostgreSQL).
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        let Some(file) = &self.file else {
+            return Vec::new();
+        };
+        ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .map(|suffix| format!("{}{suffix}", file.display()).into())
+            .collect()
     }
 
     /// With the bundled disclosure loaded.
@@ -246,12 +260,12 @@ impl App {
         body["data"].clone()
     }
 
-    /// Runs a query and counts the SQL statements it executed.
     /// Runs SQL on the test database (to break or age it).
     pub async fn execute(&self, sql: &str) {
         self.test.db.execute_unprepared(sql).await.expect(sql);
     }
 
+    /// Runs a query and counts the SQL statements it executed.
     pub async fn count_statements(&self, query: &str, variables: Value) -> usize {
         self.test.statements.store(0, Ordering::SeqCst);
         self.data(query, variables).await;

@@ -159,6 +159,20 @@ async fn bad_input_is_refused_and_leaves_the_database_unchanged() {
     }
 }
 
+/// A data directory that does not exist: the error names it, as one problem.
+#[tokio::test]
+async fn a_missing_data_directory_is_named() {
+    let test = TestDb::empty().await;
+    let source = DataSource::Dir(PathBuf::from("/nonexistent/budget-data"));
+    let message = seed::load(&test.db, &source).await.unwrap_err().to_string();
+    assert!(
+        message.starts_with("invalid data (1 problem):")
+            && message.contains("/nonexistent/budget-data/"),
+        "{message}"
+    );
+    assert_eq!(test.dump().await, "");
+}
+
 #[tokio::test]
 async fn errors_name_the_row_and_column() {
     let (_dir, source) = edited("row-column", "budget_lines.csv", |t| {
