@@ -202,6 +202,16 @@ impl App {
         App::with_config(TestDb::seeded().await, &config).await
     }
 
+    /// Over the bundled disclosure with `config` and the response cache off, so every request
+    /// reaches the database.
+    pub async fn seeded_uncached(config: api::config::Config) -> App {
+        App::seeded_with(api::config::Config {
+            cache_entries: 0,
+            ..config
+        })
+        .await
+    }
+
     /// Loads `source` and lets the server see the new data version at once.
     pub async fn load(&self, source: &seed::DataSource) {
         seed::load(&self.test.db, source).await.expect("load");
@@ -232,6 +242,28 @@ impl App {
     /// GETs `uri` with no headers; returns the status, the headers and the body.
     pub async fn get(&self, uri: &str) -> (StatusCode, HeaderMap, String) {
         self.send_raw(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// GETs the playground as a browser does (`/graphql`, HTML first); it must be served.
+    /// Returns the headers and the page.
+    pub async fn playground(&self) -> (HeaderMap, String) {
+        let accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        let (status, headers, html) = self
+            .send_raw(get_with("/graphql", header::ACCEPT, accept))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        (headers, html)
+    }
+
+    /// GETs `uri` again with the `etag` it gave (`If-None-Match`); returns the status, the
+    /// headers and the body.
+    pub async fn revalidate(
+        &self,
+        uri: impl AsRef<str>,
+        etag: impl AsRef<str>,
+    ) -> (StatusCode, HeaderMap, String) {
+        self.send_raw(get_with(uri, header::IF_NONE_MATCH, etag.as_ref()))
             .await
     }
 
@@ -271,6 +303,18 @@ impl App {
         self.data(query, variables).await;
         self.test.statements.load(Ordering::SeqCst)
     }
+}
+
+/// The first error's `extensions.code` ("" when there is none).
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// The first error's message ("" when there is none).
+pub fn error_message(body: &Value) -> &str {
+    body["errors"][0]["message"].as_str().unwrap_or("")
 }
 
 /// A directory of its own, removed when dropped.
@@ -342,6 +386,25 @@ pub async fn bureau_id(app: &App) -> Value {
         )
         .await;
     data["department"]["id"].clone()
+}
+
+/// `selection` on the bureau's 2023 budget (`pingshan-gsdmb`), which must succeed; returns
+/// the budget.
+pub async fn bureau_budget(app: &App, selection: &str) -> Value {
+    let query = format!(
+        r#"{{ department(code: "pingshan-gsdmb") {{ budget(year: 2023) {{ {selection} }} }} }}"#
+    );
+    let data = app.data(&query, json!({})).await;
+    data["department"]["budget"].clone()
+}
+
+/// The first item of a JSON list whose `field` is `value`.
+pub fn item<'a>(list: &'a Value, field: &str, value: &str) -> &'a Value {
+    list.as_array()
+        .expect("a JSON list")
+        .iter()
+        .find(|item| item[field] == value)
+        .unwrap_or_else(|| panic!("no item with {field} {value:?} in {list}"))
 }
 
 /// `field` of every item of a JSON list.
