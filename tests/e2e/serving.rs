@@ -112,6 +112,9 @@ async fn abusive_queries_are_refused_with_codes_and_service_continues() {
     still_serves(&app).await;
 }
 
+/// The fixture is graphql-js's `getIntrospectionQuery` (16.15.0, the version clients/quickstart
+/// pins) verbatim, blank lines and all: a real client's text, not ours to tidy. It is a copy so
+/// that `cargo test` needs no npm; `.ci/introspection` checks it against the installed package.
 #[tokio::test]
 async fn the_standard_introspection_query_passes() {
     let app = App::seeded().await;
