@@ -201,4 +201,18 @@ async fn the_project_key_migration_unpacks_old_labels() {
     }
     Migrator::up(&test.db, None).await.unwrap();
     assert_eq!(test.dump().await, before);
+    // The migrations keep the names databases have recorded (they are their file stems).
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "m20261127_000001_create_budget_schema",
+            "m20261128_000001_add_dataset_package",
+            "m20261128_000003_add_aggregate_columns",
+            "m20261128_000004_add_budget_line_project_key",
+        ]
+    );
 }
