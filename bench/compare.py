@@ -6,6 +6,9 @@
                                   revenue and expenditure totals
   compare.py body QUERY_FILE [VARIABLES]
                                   prints a request body: the query text and variables (JSON)
+  compare.py variables QUERY_FILE
+                                  prints the contract's FunctionalTree with the department and
+                                  the year as $code and $year (the exploration workload's query)
   compare.py samples N SEED DEPARTMENTS YEARS
                                   prints N variable sets (JSON lines) of random (code, year) over
                                   the synthetic departments and years, for the checks
@@ -91,6 +94,19 @@ def body(query_path, variables="{}"):
     print(json.dumps({"query": open(query_path).read(), "variables": json.loads(variables)}))
 
 
+def variables(query_path):
+    query = open(query_path).read()
+    for literal, variable in [
+        ("query FunctionalTree {", "query FunctionalTreeRandom($code: String!, $year: Int!) {"),
+        ('department(code: "pingshan-gsdmb")', "department(code: $code)"),
+        ("budget(year: 2023)", "budget(year: $year)"),
+    ]:
+        if query.count(literal) != 1:
+            sys.exit(f"{query_path}: expected `{literal}` once, to make it a variable")
+        query = query.replace(literal, variable)
+    print(query, end="")
+
+
 def samples(n, seed, departments, years):
     rng = random.Random(int(seed))
     for _ in range(int(n)):
@@ -100,4 +116,4 @@ def samples(n, seed, departments, years):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"same": same, "peer": peer, "body": body, "samples": samples}[command](*args)
+    {"same": same, "peer": peer, "body": body, "variables": variables, "samples": samples}[command](*args)

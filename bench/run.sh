@@ -138,7 +138,8 @@ done
 # The FunctionalTree question in the forms each server is asked it: the contract's text (ours
 # and the ceiling), the same text with $code/$year (the exploration workload), and PostGraphile's
 # flat equivalent; plus a few random (code, year) for the answer checks, drawn like random.lua.
-RANDOM_QUERY=bench/queries/FunctionalTreeRandom.graphql
+RANDOM_QUERY=$WORK/FunctionalTreeRandom.graphql
+python3 bench/compare.py variables examples/FunctionalTree.graphql >"$RANDOM_QUERY"
 PEER_QUERY=bench/queries/FunctionalTreeFlat.graphql
 FIXED_VARS='{"code":"pingshan-gsdmb","year":2023}'
 python3 bench/compare.py body examples/FunctionalTree.graphql >"$WORK/fixed.json"
@@ -151,15 +152,30 @@ done
 dataset_of() { [[ $1 == *-big ]] && echo "real + synthetic ${DEPARTMENTS}x${YEARS}" || echo "real disclosure"; }
 post() { curl -sS -H 'content-type: application/json' -d @"$1" "$2" >"$3"; }
 
+# The questions whose answers are checked on a target: the fixed FunctionalTree, and on a big
+# dataset the random samples too (request bodies $WORK/[peer-]<question>.json).
+questions() {
+  echo fixed
+  if [[ $1 == *-big ]]; then for i in "${!SAMPLES[@]}"; do echo "sample-$i"; done; fi
+}
+
 # Our answers, kept to check the ceiling's and PostGraphile's against: answers/<target>/….
 save_answers() { # target url
   local dir=$WORK/answers/$1
   [[ -d $dir ]] && return 0
   mkdir -p "$dir"
-  post "$WORK/fixed.json" "$2" "$dir/fixed.json"
-  if [[ $1 == *-big ]]; then
-    for i in "${!SAMPLES[@]}"; do post "$WORK/sample-$i.json" "$2" "$dir/sample-$i.json"; done
-  fi
+  for q in $(questions "$1"); do post "$WORK/$q.json" "$2" "$dir/$q.json"; done
+}
+
+# Asks another server (URL) the questions of TARGET and checks each answer against ours with
+# `compare.py HOW` (same or peer); bodies are $WORK/<BODY_PREFIX><question>.json, answers go
+# to <OUT_PREFIX><question>.json. Exits on the first mismatch.
+check_answers() { # how target url body_prefix out_prefix
+  local how=$1 target=$2 url=$3 body=$4 out=$5
+  for q in $(questions "$target"); do
+    post "$WORK/$body$q.json" "$url" "$out$q.json"
+    python3 bench/compare.py "$how" "$WORK/answers/$target/$q.json" "$out$q.json" || exit 1
+  done
 }
 
 metric() { curl -s "${SERVE_URL%/graphql}/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
@@ -243,14 +259,7 @@ if [[ ${SKIP_CEILING:-} != 1 ]]; then
     # Its answers must be ours (every target of the dataset), or its speed means nothing.
     mkdir -p "$WORK/ceiling-$kind"
     for t in $targets; do
-      post "$WORK/fixed.json" "$BG_URL" "$WORK/ceiling-$kind/fixed.json"
-      python3 bench/compare.py same "$WORK/answers/$t/fixed.json" "$WORK/ceiling-$kind/fixed.json"
-      if [[ $kind == big ]]; then
-        for i in "${!SAMPLES[@]}"; do
-          post "$WORK/sample-$i.json" "$BG_URL" "$WORK/ceiling-$kind/sample-$i.json"
-          python3 bench/compare.py same "$WORK/answers/$t/sample-$i.json" "$WORK/ceiling-$kind/sample-$i.json"
-        done
-      fi
+      check_answers same "$t" "$BG_URL" "" "$WORK/ceiling-$kind/"
     done
     for conns in $CONNS; do
       measure ceiling memory "$dataset" n/a FunctionalTree "$conns" "$BG_URL" "$WORK/fixed.json"
@@ -278,14 +287,7 @@ if [[ ${SKIP_PEER:-} != 1 ]]; then
     peer_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     DATABASE_URL=${URLS[$target]} PORT=$peer_port NODE_ENV=production bg_start "$WORK/peer-$kind.log" "$PEER_NODE" bench/peer/server.mjs
     # The same amounts as ours, line by line, or the comparison is void.
-    post "$WORK/peer-fixed.json" "$BG_URL" "$WORK/peer-$kind-fixed.json"
-    python3 bench/compare.py peer "$WORK/answers/$target/fixed.json" "$WORK/peer-$kind-fixed.json"
-    if [[ $kind == big ]]; then
-      for i in "${!SAMPLES[@]}"; do
-        post "$WORK/peer-sample-$i.json" "$BG_URL" "$WORK/peer-$kind-sample-$i.json"
-        python3 bench/compare.py peer "$WORK/answers/$target/sample-$i.json" "$WORK/peer-$kind-sample-$i.json"
-      done
-    fi
+    check_answers peer "$target" "$BG_URL" peer- "$WORK/peer-$kind-"
     for conns in $CONNS; do
       measure postgraphile-5 postgres "$dataset" n/a "FunctionalTree (flat)" "$conns" "$BG_URL" "$WORK/peer-fixed.json"
       if [[ $kind == big && ${SKIP_RANDOM:-} != 1 ]]; then

@@ -15,7 +15,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261127_000001_create_budget_schema::Migration),
-            Box::new(m20261128_000001_add_dataset_package::Migration),
+            Box::new(m20261128_000001_add_dataset_package::migration()),
             Box::new(m20261128_000003_add_aggregate_columns::Migration),
             Box::new(m20261128_000004_add_budget_line_project_key::Migration),
         ]
@@ -39,6 +39,45 @@ async fn add_column(
         .to_owned();
     manager.alter_table(alter).await?;
     Ok(true)
+}
+
+/// A migration that only adds a column to a table (unless the table has it already) and
+/// drops it on the way down. `name` is the migration's file stem, as `DeriveMigrationName`
+/// would give it: `AddColumn::new(file!(), …)`.
+struct AddColumn {
+    name: &'static str,
+    table: &'static str,
+    column: fn() -> ColumnDef,
+}
+
+impl AddColumn {
+    fn new(file: &'static str, table: &'static str, column: fn() -> ColumnDef) -> Self {
+        let name = sea_orm_migration::util::get_file_stem(file);
+        AddColumn {
+            name,
+            table,
+            column,
+        }
+    }
+}
+
+impl MigrationName for AddColumn {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddColumn {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        add_column(manager, self.table, &mut (self.column)()).await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let column = (self.column)().get_column_name();
+        drop_column(manager, self.table, &column).await
+    }
 }
 
 /// Drops `column` of `table`.

@@ -3,7 +3,7 @@
 //! from a synthetic disclosure's CSV files), never count a consolidated unit twice, keep what
 //! is not stated null, page stably, and place amounts in COFOG by the crosswalk's rules.
 
-use crate::common::{App, example, temp_dir};
+use crate::common::{App, error_code, error_message, example, temp_dir};
 use rust_decimal::Decimal;
 use seed::synth::Shape;
 use serde_json::{Value, json};
@@ -78,50 +78,37 @@ async fn the_real_disclosure_sums_to_its_own_trees() {
     let shares: Decimal = cells.iter().filter_map(|c| dec(&c["share"])).sum();
     assert!((shares - Decimal::ONE).abs() < Decimal::from_str("0.00001").unwrap());
 
-    // In yuan, the same figures × 10,000.
-    let yuan = aggregate(
-        &app,
-        "scheme: FUNCTIONAL, unit: YUAN",
-        "unit total { amount }",
-    )
-    .await;
-    assert_eq!(yuan["unit"], "YUAN");
-    assert_eq!(yuan["total"]["amount"], "297600000");
-
-    // 表8 prints no procurement column: the sum is null, not 0, and says it covers nothing.
-    let economic = aggregate(
-        &app,
-        "scheme: ECONOMIC, groupBy: [NODE], filter: { years: [2023] }",
-        "total { amount procurement count statedCount(measure: PROCUREMENT) }",
-    )
-    .await;
-    assert_eq!(economic["total"]["procurement"], Value::Null);
-    assert_eq!(economic["total"]["statedCount"], 0);
-    assert_eq!(economic["total"]["count"], 1);
-    assert_eq!(economic["total"]["amount"], "29760");
-
-    // 2022 is known only from comparisons: no lines, so no cells and a null total.
-    let old = aggregate(
-        &app,
-        "scheme: FUNCTIONAL, groupBy: [NODE], filter: { years: [2022] }",
-        "total { amount count } cells { totalCount }",
-    )
-    .await;
-    assert_eq!(old["total"], json!({ "amount": null, "count": 0 }));
-    assert_eq!(old["cells"]["totalCount"], 0);
-
-    // A code includes its descendants; a deeper code is summed under its level's ancestor.
-    let cyber = aggregate(
-        &app,
-        r#"scheme: FUNCTIONAL, level: 2, groupBy: [NODE], filter: { codes: ["2013799", "2013701"] }"#,
-        "cells { nodes { node { code } amount count } }",
-    )
-    .await;
-    assert_eq!(
-        cyber["cells"]["nodes"],
-        json!([{ "node": { "code": "20137" }, "amount": "28384", "count": 1 }]),
-        "其他网信事务支出 27102 + 行政运行 1282"
-    );
+    // Whole answers (the selection and nothing else), so every field is checked.
+    let cases = [
+        (
+            "in yuan, the same figures × 10,000",
+            "scheme: FUNCTIONAL, unit: YUAN",
+            "unit total { amount }",
+            json!({ "unit": "YUAN", "total": { "amount": "297600000" } }),
+        ),
+        (
+            "表8 prints no procurement column: the sum is null, not 0, and covers nothing",
+            "scheme: ECONOMIC, groupBy: [NODE], filter: { years: [2023] }",
+            "total { amount procurement count statedCount(measure: PROCUREMENT) }",
+            json!({ "total": { "amount": "29760", "procurement": null, "count": 1, "statedCount": 0 } }),
+        ),
+        (
+            "2022 is known only from comparisons: no lines, so no cells and a null total",
+            "scheme: FUNCTIONAL, groupBy: [NODE], filter: { years: [2022] }",
+            "total { amount count } cells { totalCount }",
+            json!({ "total": { "amount": null, "count": 0 }, "cells": { "totalCount": 0 } }),
+        ),
+        (
+            "a code includes its descendants; a deeper code is summed under its level's \
+             ancestor: 其他网信事务支出 27102 + 行政运行 1282",
+            r#"scheme: FUNCTIONAL, level: 2, groupBy: [NODE], filter: { codes: ["2013799", "2013701"] }"#,
+            "cells { nodes { node { code } amount count } }",
+            json!({ "cells": { "nodes": [{ "node": { "code": "20137" }, "amount": "28384", "count": 1 }] } }),
+        ),
+    ];
+    for (why, args, selection, expected) in cases {
+        assert_eq!(aggregate(&app, args, selection).await, expected, "{why}");
+    }
 }
 
 /// The synthetic disclosure's 类 lines (表3), read from its CSV files: (department, year,
@@ -461,17 +448,8 @@ async fn bad_aggregate_arguments_are_refused_with_a_code() {
         let (_, body) = app
             .post(&format!("{{ aggregate({args}) {{ unit }} }}"), json!({}))
             .await;
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
-            "{args}: {body}"
-        );
-        assert!(
-            body["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains(message),
-            "{body}"
-        );
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{args}: {body}");
+        assert!(error_message(&body).contains(message), "{body}");
     }
     let (_, body) = app
         .post(

@@ -1,9 +1,9 @@
 //! API behaviour beyond the contract: Relay paging and ids, null versus errors, units,
 //! tree selection, GraphiQL and GET, and errors that hide internals.
 
-use crate::common::{App, bureau_id, get_with, texts};
+use crate::common::{App, bureau_budget, bureau_id, error_code, item, texts};
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 
 const PAGE: &str = r#"query($first: Int, $after: String, $last: Int, $before: String, $name: String) {
@@ -17,12 +17,6 @@ fn codes(data: &Value) -> Vec<String> {
         .iter()
         .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
         .collect()
-}
-
-fn code_of(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
 }
 
 #[tokio::test]
@@ -91,7 +85,7 @@ async fn oversized_pages_and_bad_cursors_are_bad_user_input() {
     ] {
         let (status, body) = app.post(PAGE, variables.clone()).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(code_of(&body), "BAD_USER_INPUT", "{variables}: {body}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{variables}: {body}");
     }
     assert_eq!(codes(&app.data(PAGE, json!({"first": 100})).await).len(), 2);
 }
@@ -118,7 +112,7 @@ async fn unknown_things_are_null_and_malformed_ids_are_errors() {
                 json!({"id": id}),
             )
             .await;
-        assert_eq!(code_of(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     }
     let (_, body) = app
         .post(
@@ -126,7 +120,7 @@ async fn unknown_things_are_null_and_malformed_ids_are_errors() {
             json!({}),
         )
         .await;
-    assert_eq!(code_of(&body), "BAD_USER_INPUT");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
 }
 
 #[tokio::test]
@@ -166,21 +160,14 @@ async fn every_node_type_round_trips_through_node() {
 #[tokio::test]
 async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
     let app = App::seeded().await;
-    let data = app
-        .data(
-            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) {
-                   unit currency yuan: revenueTotal(unit: YUAN)
-                   level3: lines(scheme: FUNCTIONAL, fromLevel: 3) { code }
-                   sub: lines(scheme: ECONOMIC, code: "30227") { code amount basic project amountYuan: amount(unit: YUAN) source { citation } }
-                   tables { tableNumber isEmpty }
-                 } }
-                 classificationNode(scheme: FUNCTIONAL, code: "2013799") { level ancestors { code } parent { code }
-                   amounts { totalCount pageInfo { hasNextPage } edges { node { year amount department { code } source { tableNumber } } } }
-                   none: amounts(department: "nobody") { totalCount edges { cursor } } } }"#,
-            json!({}),
-        )
-        .await;
-    let b = &data["department"]["budget"];
+    let b = &bureau_budget(
+        &app,
+        r#"unit currency yuan: revenueTotal(unit: YUAN)
+           level3: lines(scheme: FUNCTIONAL, fromLevel: 3) { code }
+           sub: lines(scheme: ECONOMIC, code: "30227") { code amount basic project amountYuan: amount(unit: YUAN) source { citation } }
+           tables { tableNumber isEmpty }"#,
+    )
+    .await;
     assert_eq!(
         (b["unit"].clone(), b["currency"].clone(), b["yuan"].clone()),
         (json!("万元"), json!("CNY"), json!("297600000"))
@@ -204,6 +191,14 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
         .map(|t| t["tableNumber"].as_i64().unwrap())
         .collect();
     assert_eq!(empty, [10, 11]);
+    let data = app
+        .data(
+            r#"{ classificationNode(scheme: FUNCTIONAL, code: "2013799") { level ancestors { code } parent { code }
+                   amounts { totalCount pageInfo { hasNextPage } edges { node { year amount department { code } source { tableNumber } } } }
+                   none: amounts(department: "nobody") { totalCount edges { cursor } } } }"#,
+            json!({}),
+        )
+        .await;
     let node = &data["classificationNode"];
     assert_eq!(node["level"], 3);
     assert_eq!(
@@ -221,10 +216,7 @@ async fn amounts_in_yuan_trees_from_a_level_or_code_and_node_series() {
 #[tokio::test]
 async fn browsers_get_the_playground_and_get_queries_work() {
     let app = App::seeded().await;
-    let request = get_with("/graphql", header::ACCEPT, "text/html");
-    let (status, body) = app.send(request).await;
-    assert_eq!(status, StatusCode::OK);
-    let html = body.as_str().unwrap();
+    let (_, html) = app.playground().await;
     assert!(
         html.contains("playground/graphiql.min.js") && html.contains("query FunctionalTree"),
         "{html}"
@@ -260,7 +252,7 @@ async fn database_failures_are_internal_errors_without_details() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(code_of(&body), "INTERNAL");
+    assert_eq!(error_code(&body), "INTERNAL");
     assert!(body["errors"][0]["message"] == "internal error", "{body}");
     assert_eq!(
         body["data"]["fiscalYears"],
@@ -272,7 +264,7 @@ async fn database_failures_are_internal_errors_without_details() {
     app.execute("DROP TABLE glossary_term").await;
     let (status, body) = app.post("{ glossary { term } }", json!({})).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(code_of(&body), "INTERNAL");
+    assert_eq!(error_code(&body), "INTERNAL");
     leaks(&body, "glossary_term");
 }
 
@@ -288,38 +280,25 @@ async fn unknown_stored_enum_values_are_errors_not_defaults() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(code_of(&body), "INTERNAL", "{body}");
+    assert_eq!(error_code(&body), "INTERNAL", "{body}");
 }
 
 #[tokio::test]
 async fn subprojects_and_tasks_compare_across_years() {
     let app = App::seeded().await;
-    let data = app
-        .data(
-            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) {
-                   projects { key subprojects { name change(baseYear: 2022) { base current } } }
-                   tasks { name change(baseYear: 2022) { base current } } } } }"#,
-            json!({}),
-        )
-        .await;
-    let budget = &data["department"]["budget"];
-    let admin = budget["projects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["key"] == "general-admin-affairs")
-        .unwrap();
+    let budget = &bureau_budget(
+        &app,
+        "projects { key subprojects { name change(baseYear: 2022) { base current } } }
+         tasks { name change(baseYear: 2022) { base current } }",
+    )
+    .await;
+    let admin = item(&budget["projects"], "key", "general-admin-affairs");
     // 2022 is stated only as project totals: its sub-items and tasks are not reported (null).
     assert_eq!(
         admin["subprojects"][0],
         json!({"name": "聘用人员经费", "change": {"base": null, "current": "555"}})
     );
-    let task = budget["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "其他网信事务支出")
-        .unwrap();
+    let task = item(&budget["tasks"], "name", "其他网信事务支出");
     assert_eq!(task["change"], json!({"base": null, "current": "7036"}));
 }
 
@@ -367,5 +346,5 @@ async fn node_amounts_page_through_every_department_year() {
         .post(query, json!({ "first": 101, "after": null }))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(code_of(&body), "BAD_USER_INPUT");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
 }

@@ -107,8 +107,7 @@ async fn statement_counts_hold_under_64_concurrent_clients() {
     // Batches form by resolver pass, not by a time window: a busy server splits none.
     // 64 clients from one address: rate limits off.
     let app = Arc::new(
-        App::seeded_with(api::config::Config {
-            cache_entries: 0,
+        App::seeded_uncached(api::config::Config {
             rate_limit_points_per_minute: 0,
             ..api::config::Config::defaults()
         })

@@ -18,6 +18,8 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub statements: Arc<AtomicUsize>,
+    /// Its URL (for code that connects on its own, as the server does).
+    pub url: String,
     /// The SQLite file, removed when the test is done (PostgreSQL test databases are dropped
     /// by the next run that reuses their name).
     file: Option<std::path::PathBuf>,
@@ -25,10 +27,8 @@ pub struct TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some(file) = &self.file {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
+        for file in self.files() {
+            let _ = std::fs::remove_file(file);
         }
     }
 }
@@ -66,7 +66,9 @@ impl TestDb {
     /// Migrated and empty.
     pub async fn empty() -> TestDb {
         let (url, file) = fresh_url().await;
-        let mut db = Database::connect(url).await.expect("connect test database");
+        let mut db = Database::connect(&url)
+            .await
+            .expect("connect test database");
         Migrator::up(&db, None).await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
@@ -78,8 +80,20 @@ impl TestDb {
         TestDb {
             db,
             statements,
+            url,
             file,
         }
+    }
+
+    /// The SQLite file and the files SQLite may keep beside it (none on PostgreSQL).
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        let Some(file) = &self.file else {
+            return Vec::new();
+        };
+        ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .map(|suffix| format!("{}{suffix}", file.display()).into())
+            .collect()
     }
 
     /// With the bundled disclosure loaded.
@@ -188,6 +202,16 @@ impl App {
         App::with_config(TestDb::seeded().await, &config).await
     }
 
+    /// Over the bundled disclosure with `config` and the response cache off, so every request
+    /// reaches the database.
+    pub async fn seeded_uncached(config: api::config::Config) -> App {
+        App::seeded_with(api::config::Config {
+            cache_entries: 0,
+            ..config
+        })
+        .await
+    }
+
     /// Loads `source` and lets the server see the new data version at once.
     pub async fn load(&self, source: &seed::DataSource) {
         seed::load(&self.test.db, source).await.expect("load");
@@ -221,6 +245,28 @@ impl App {
             .await
     }
 
+    /// GETs the playground as a browser does (`/graphql`, HTML first); it must be served.
+    /// Returns the headers and the page.
+    pub async fn playground(&self) -> (HeaderMap, String) {
+        let accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        let (status, headers, html) = self
+            .send_raw(get_with("/graphql", header::ACCEPT, accept))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        (headers, html)
+    }
+
+    /// GETs `uri` again with the `etag` it gave (`If-None-Match`); returns the status, the
+    /// headers and the body.
+    pub async fn revalidate(
+        &self,
+        uri: impl AsRef<str>,
+        etag: impl AsRef<str>,
+    ) -> (StatusCode, HeaderMap, String) {
+        self.send_raw(get_with(uri, header::IF_NONE_MATCH, etag.as_ref()))
+            .await
+    }
+
     /// Sends a request; returns the status and the body (JSON, or a string for other bodies).
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
         let (status, _, bytes) = self.send_raw(request).await;
@@ -246,17 +292,29 @@ impl App {
         body["data"].clone()
     }
 
-    /// Runs a query and counts the SQL statements it executed.
     /// Runs SQL on the test database (to break or age it).
     pub async fn execute(&self, sql: &str) {
         self.test.db.execute_unprepared(sql).await.expect(sql);
     }
 
+    /// Runs a query and counts the SQL statements it executed.
     pub async fn count_statements(&self, query: &str, variables: Value) -> usize {
         self.test.statements.store(0, Ordering::SeqCst);
         self.data(query, variables).await;
         self.test.statements.load(Ordering::SeqCst)
     }
+}
+
+/// The first error's `extensions.code` ("" when there is none).
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// The first error's message ("" when there is none).
+pub fn error_message(body: &Value) -> &str {
+    body["errors"][0]["message"].as_str().unwrap_or("")
 }
 
 /// A directory of its own, removed when dropped.
@@ -328,6 +386,25 @@ pub async fn bureau_id(app: &App) -> Value {
         )
         .await;
     data["department"]["id"].clone()
+}
+
+/// `selection` on the bureau's 2023 budget (`pingshan-gsdmb`), which must succeed; returns
+/// the budget.
+pub async fn bureau_budget(app: &App, selection: &str) -> Value {
+    let query = format!(
+        r#"{{ department(code: "pingshan-gsdmb") {{ budget(year: 2023) {{ {selection} }} }} }}"#
+    );
+    let data = app.data(&query, json!({})).await;
+    data["department"]["budget"].clone()
+}
+
+/// The first item of a JSON list whose `field` is `value`.
+pub fn item<'a>(list: &'a Value, field: &str, value: &str) -> &'a Value {
+    list.as_array()
+        .expect("a JSON list")
+        .iter()
+        .find(|item| item[field] == value)
+        .unwrap_or_else(|| panic!("no item with {field} {value:?} in {list}"))
 }
 
 /// `field` of every item of a JSON list.

@@ -2,7 +2,7 @@
 //! kept in `fixtures/lines.txt`, not generated from `seed/data`), the narrative figures, the
 //! 2022 figures, null versus 0, and the consistency checks.
 
-use crate::common::{App, TestDb, texts};
+use crate::common::{App, TestDb, bureau_budget, texts};
 use entity::*;
 use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
@@ -206,16 +206,13 @@ async fn table_12_tasks_and_indicators_in_printed_order() {
 #[tokio::test]
 async fn indicator_targets_are_conditions() {
     let app = App::seeded().await;
-    let data = app
-        .data(
-            r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) { performanceIndicators {
-                target comparator value valueUnit conditions { subject comparator value unit } baseline { value unit } } } } }"#,
-            json!({}),
-        )
-        .await;
-    let rows = data["department"]["budget"]["performanceIndicators"]
-        .as_array()
-        .unwrap();
+    let budget = bureau_budget(
+        &app,
+        "performanceIndicators { target comparator value valueUnit
+           conditions { subject comparator value unit } baseline { value unit } }",
+    )
+    .await;
+    let rows = budget["performanceIndicators"].as_array().unwrap();
     assert_eq!(rows.len(), 52);
     let find = |target: &str| rows.iter().find(|r| r["target"] == target).unwrap();
     assert_eq!(
@@ -456,10 +453,8 @@ async fn profile_staffing_divisions_and_glossary() {
 #[tokio::test]
 async fn checks_report_rounding_and_never_mismatch() {
     let app = App::seeded().await;
-    let data = app
-        .data(r#"{ department(code: "pingshan-gsdmb") { budget(year: 2023) { checks { key expected actual difference status } } } }"#, json!({}))
-        .await;
-    let checks = by_key(&data["department"]["budget"]["checks"]);
+    let budget = bureau_budget(&app, "checks { key expected actual difference status }").await;
+    let checks = by_key(&budget["checks"]);
     assert_eq!(
         checks["tree.table-8.ECONOMIC.302.total"],
         json!({"key": "tree.table-8.ECONOMIC.302.total", "expected": "7759", "actual": "7760", "difference": "1", "status": "ROUNDING"})

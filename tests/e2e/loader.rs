@@ -6,11 +6,7 @@ use std::path::PathBuf;
 
 /// A copy of the bundled data in a temp directory (removed when the guard drops), with one
 /// file edited.
-fn edited(
-    name: &str,
-    file: &str,
-    edit: impl FnOnce(String) -> String,
-) -> (tempfile::TempDir, DataSource) {
+fn edited(name: &str, file: &str, edit: Edit) -> (tempfile::TempDir, DataSource) {
     let guard = crate::common::temp_dir(&format!("data-{name}"));
     let dir = guard.path().to_owned();
     for f in seed::files::FILES {
@@ -18,7 +14,7 @@ fn edited(
     }
     let path: PathBuf = dir.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, edit(text)).unwrap();
+    std::fs::write(&path, edit.apply(text)).unwrap();
     (guard, DataSource::Dir(dir))
 }
 
@@ -40,9 +36,8 @@ async fn a_second_load_changes_nothing() {
 async fn changed_files_replace_the_dataset_in_place() {
     let test = TestDb::seeded().await;
     let before = test.dump().await;
-    let (_dir, source) = edited("reload", "text.json", |t| {
-        replace_once(t, "本表本年无发生额。", "本表本年无发生额（改）。")
-    });
+    let edit = Edit::Replace("本表本年无发生额。", "本表本年无发生额（改）。");
+    let (_dir, source) = edited("reload", "text.json", edit);
     assert_eq!(
         seed::load(&test.db, &source).await.unwrap(),
         Outcome::Loaded { version: 2 }
@@ -60,90 +55,49 @@ async fn changed_files_replace_the_dataset_in_place() {
     assert!(!test.dump().await.contains("（改）"));
 }
 
+/// How a malformed input is made from the bundled file.
+#[derive(Clone, Copy)]
+enum Edit {
+    /// The first occurrence of the text, replaced.
+    Replace(&'static str, &'static str),
+    /// The first data row, written again at the end.
+    RepeatFirstRow,
+}
+
+impl Edit {
+    fn apply(self, text: String) -> String {
+        match self {
+            Edit::Replace(from, to) => replace_once(text, from, to),
+            Edit::RepeatFirstRow => {
+                let row = text.lines().nth(1).unwrap().to_owned();
+                format!("{text}{row}\n")
+            }
+        }
+    }
+}
+
+/// The malformed inputs: name, file, edit, and what the error must say.
+#[rustfmt::skip]
+const BAD_INPUTS: &[(&str, &str, Edit, &str)] = &[
+    ("bad-number", "budget_lines.csv", Edit::Replace(",29173,1282,27891,5304,112,0", ",29,173,1282,27891,5304,112,0"), "budget_lines.csv, line"),
+    ("not-a-number", "headlines.csv", Edit::Replace(",1763,万元", ",一千七百,万元"), "column `amount`"),
+    ("too-precise", "subprojects.csv", Edit::Replace("8247.97", "8247.97001"), "more than 4 decimal places"),
+    ("unknown-code", "budget_lines.csv", Edit::Replace(",2013799,", ",2013798,"), "unknown FUNCTIONAL code `2013798`"),
+    ("unknown-parent", "classifications.csv", Edit::Replace("FUNCTIONAL,20137,201,", "FUNCTIONAL,20137,209,"), "unknown parent `209`"),
+    ("missing-column", "headlines.csv", Edit::Replace(",also_in,", ",also,"), "missing column"),
+    ("duplicate-row", "three_public.csv", Edit::RepeatFirstRow, "duplicate row"),
+    ("unknown-year", "projects.csv", Edit::Replace("pingshan-gsdmb,2022,", "pingshan-gsdmb,2021,"), "unknown year 2021"),
+    ("unknown-department", "staffing.csv", Edit::Replace("pingshan-gsbdc,", "pingshan-nope,"), "unknown department `pingshan-nope`"),
+    ("bad-json", "text.json", Edit::Replace("\"glossary\"", "\"glossary\" oops"), "text.json"),
+    ("mismatch", "budget_lines.csv", Edit::Replace("30201,办公费,46,12,34", "30201,办公费,56,22,34"), "consistency checks failed"),
+];
+
 /// Each malformed input: the error names file, line and column, and nothing is written.
 #[tokio::test]
 async fn bad_input_is_refused_and_leaves_the_database_unchanged() {
-    type Edit = Box<dyn FnOnce(String) -> String>;
-    let cases: Vec<(&str, &str, Edit, &str)> = vec![
-        (
-            "bad-number",
-            "budget_lines.csv",
-            Box::new(|t| {
-                replace_once(
-                    t,
-                    ",29173,1282,27891,5304,112,0",
-                    ",29,173,1282,27891,5304,112,0",
-                )
-            }),
-            "budget_lines.csv, line",
-        ),
-        (
-            "not-a-number",
-            "headlines.csv",
-            Box::new(|t| replace_once(t, ",1763,万元", ",一千七百,万元")),
-            "column `amount`",
-        ),
-        (
-            "too-precise",
-            "subprojects.csv",
-            Box::new(|t| replace_once(t, "8247.97", "8247.97001")),
-            "more than 4 decimal places",
-        ),
-        (
-            "unknown-code",
-            "budget_lines.csv",
-            Box::new(|t| replace_once(t, ",2013799,", ",2013798,")),
-            "unknown FUNCTIONAL code `2013798`",
-        ),
-        (
-            "unknown-parent",
-            "classifications.csv",
-            Box::new(|t| replace_once(t, "FUNCTIONAL,20137,201,", "FUNCTIONAL,20137,209,")),
-            "unknown parent `209`",
-        ),
-        (
-            "missing-column",
-            "headlines.csv",
-            Box::new(|t| replace_once(t, ",also_in,", ",also,")),
-            "missing column",
-        ),
-        (
-            "duplicate-row",
-            "three_public.csv",
-            Box::new(|t| {
-                let dup = t.lines().nth(1).unwrap().to_owned();
-                format!("{t}{dup}\n")
-            }),
-            "duplicate row",
-        ),
-        (
-            "unknown-year",
-            "projects.csv",
-            Box::new(|t| replace_once(t, "pingshan-gsdmb,2022,", "pingshan-gsdmb,2021,")),
-            "unknown year 2021",
-        ),
-        (
-            "unknown-department",
-            "staffing.csv",
-            Box::new(|t| replace_once(t, "pingshan-gsbdc,", "pingshan-nope,")),
-            "unknown department `pingshan-nope`",
-        ),
-        (
-            "bad-json",
-            "text.json",
-            Box::new(|t| replace_once(t, "\"glossary\"", "\"glossary\" oops")),
-            "text.json",
-        ),
-        (
-            "mismatch",
-            "budget_lines.csv",
-            Box::new(|t| replace_once(t, "30201,办公费,46,12,34", "30201,办公费,56,22,34")),
-            "consistency checks failed",
-        ),
-    ];
     let test = TestDb::seeded().await;
     let before = test.dump().await;
-    for (name, file, edit, expected) in cases {
+    for &(name, file, edit, expected) in BAD_INPUTS {
         let (_dir, source) = edited(name, file, edit);
         let error = seed::load(&test.db, &source).await.expect_err(name);
         let message = error.to_string();
@@ -159,15 +113,27 @@ async fn bad_input_is_refused_and_leaves_the_database_unchanged() {
     }
 }
 
+/// A data directory that does not exist: the error names it, as one problem.
+#[tokio::test]
+async fn a_missing_data_directory_is_named() {
+    let test = TestDb::empty().await;
+    let source = DataSource::Dir(PathBuf::from("/nonexistent/budget-data"));
+    let message = seed::load(&test.db, &source).await.unwrap_err().to_string();
+    assert!(
+        message.starts_with("invalid data (1 problem):")
+            && message.contains("/nonexistent/budget-data/"),
+        "{message}"
+    );
+    assert_eq!(test.dump().await, "");
+}
+
 #[tokio::test]
 async fn errors_name_the_row_and_column() {
-    let (_dir, source) = edited("row-column", "budget_lines.csv", |t| {
-        replace_once(
-            t,
-            ",2013799,其他网信事务支出,27102,",
-            ",2013799,其他网信事务支出,27x02,",
-        )
-    });
+    let edit = Edit::Replace(
+        ",2013799,其他网信事务支出,27102,",
+        ",2013799,其他网信事务支出,27x02,",
+    );
+    let (_dir, source) = edited("row-column", "budget_lines.csv", edit);
     let test = TestDb::empty().await;
     let Err(LoadError::Invalid(errors)) = seed::load(&test.db, &source).await else {
         panic!("expected invalid data")
@@ -235,4 +201,18 @@ async fn the_project_key_migration_unpacks_old_labels() {
     }
     Migrator::up(&test.db, None).await.unwrap();
     assert_eq!(test.dump().await, before);
+    // The migrations keep the names databases have recorded (they are their file stems).
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "m20261127_000001_create_budget_schema",
+            "m20261128_000001_add_dataset_package",
+            "m20261128_000003_add_aggregate_columns",
+            "m20261128_000004_add_budget_line_project_key",
+        ]
+    );
 }

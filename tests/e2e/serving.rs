@@ -1,7 +1,7 @@
 //! Serving a public endpoint: abuse limits, GraphQL-over-HTTP behaviour, HTTP caching,
 //! persisted queries, operations headers, graceful shutdown, and a fuzzer.
 
-use crate::common::{App, TestDb, example, get_with};
+use crate::common::{App, TestDb, error_code, error_message, example, get_with, sha256_hex};
 use api::config::Config;
 use api::server::AppState;
 use axum::body::Body;
@@ -17,13 +17,6 @@ fn post_json(body: String, accept: &str) -> Request<Body> {
         .unwrap()
 }
 
-fn code(body: &Value) -> String {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
-        .to_owned()
-}
-
 async fn refused(app: &App, query: String, status: StatusCode, expected: &str) {
     let body = json!({ "query": query }).to_string();
     let (got, response) = app.send(post_json(body, "application/json")).await;
@@ -34,7 +27,7 @@ async fn refused(app: &App, query: String, status: StatusCode, expected: &str) {
         &response.to_string()[..response.to_string().len().min(300)]
     );
     assert_eq!(
-        code(&response),
+        error_code(&response),
         expected,
         "{}",
         &response.to_string()[..response.to_string().len().min(300)]
@@ -113,12 +106,15 @@ async fn abusive_queries_are_refused_with_codes_and_service_continues() {
     .to_string();
     let (status, body) = app.send(post_json(batch, "application/json")).await;
     assert_eq!(
-        (status, code(&body).as_str()),
+        (status, error_code(&body)),
         (StatusCode::BAD_REQUEST, "BAD_REQUEST")
     );
     still_serves(&app).await;
 }
 
+/// The fixture is graphql-js's `getIntrospectionQuery` (16.15.0, the version clients/quickstart
+/// pins) verbatim, blank lines and all: a real client's text, not ours to tidy. It is a copy so
+/// that `cargo test` needs no npm; `.ci/introspection` checks it against the installed package.
 #[tokio::test]
 async fn the_standard_introspection_query_passes() {
     let app = App::seeded().await;
@@ -130,9 +126,8 @@ async fn the_standard_introspection_query_passes() {
 
 #[tokio::test]
 async fn slow_requests_time_out_with_a_clear_error() {
-    let app = App::seeded_with(Config {
+    let app = App::seeded_uncached(Config {
         request_timeout_ms: 1,
-        cache_entries: 0,
         ..Config::defaults()
     })
     .await;
@@ -142,7 +137,7 @@ async fn slow_requests_time_out_with_a_clear_error() {
         .post(&example("PrintedTable"), json!({"number": 5}))
         .await;
     assert_eq!(
-        (status, code(&body).as_str()),
+        (status, error_code(&body)),
         (StatusCode::SERVICE_UNAVAILABLE, "TIMEOUT"),
         "{body}"
     );
@@ -158,7 +153,7 @@ async fn status_codes_follow_the_accepted_media_type() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.get("data").is_none() && code(&body) == "GRAPHQL_PARSE_FAILED",
+        body.get("data").is_none() && error_code(&body) == "GRAPHQL_PARSE_FAILED",
         "{body}"
     );
     let (status, body) = app
@@ -168,7 +163,7 @@ async fn status_codes_follow_the_accepted_media_type() {
         ))
         .await;
     assert_eq!(
-        (status, code(&body).as_str()),
+        (status, error_code(&body)),
         (StatusCode::OK, "GRAPHQL_PARSE_FAILED")
     );
     // Validation failure and variable coercion failure.
@@ -176,7 +171,7 @@ async fn status_codes_follow_the_accepted_media_type() {
         .send(post_json(json!({"query": "{ nope }"}).to_string(), gql))
         .await;
     assert_eq!(
-        (status, code(&body).as_str()),
+        (status, error_code(&body)),
         (StatusCode::BAD_REQUEST, "GRAPHQL_VALIDATION_FAILED")
     );
     let (status, _) = app.send(post_json(json!({"query": "query($y: Int!) { department(code: \"x\") { budget(year: $y) { unit } } }", "variables": {"y": "x"}}).to_string(), gql)).await;
@@ -338,26 +333,12 @@ async fn automatic_persisted_queries_keep_get_urls_short() {
             "%7B%22persistedQuery%22%3A%7B%22version%22%3A1%2C%22sha256Hash%22%3A%22{h}%22%7D%7D"
         )
     };
+    let real = sha256_hex(query.as_bytes());
+    let by_hash = format!("/graphql?extensions={}", ext(&real));
+    let get_by_hash = || app.send(Request::get(&by_hash).body(Body::empty()).unwrap());
     // Unknown hash: the client is told to send the query once.
-    let real = {
-        use std::fmt::Write;
-        let digest = <sha2::Sha256 as sha2::Digest>::digest(query.as_bytes());
-        digest.iter().fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-    };
-    let (_, body) = app
-        .send(
-            Request::get(format!("/graphql?extensions={}", ext(&real)))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(
-        body["errors"][0]["message"], "PersistedQueryNotFound",
-        "{body}"
-    );
+    let (_, body) = get_by_hash().await;
+    assert_eq!(error_message(&body), "PersistedQueryNotFound", "{body}");
     let register = json!({"query": query, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": real}}});
     let (status, body) = app
         .send(post_json(register.to_string(), "application/json"))
@@ -366,13 +347,7 @@ async fn automatic_persisted_queries_keep_get_urls_short() {
         (status, body["data"]["fiscalYears"][0]["year"].clone()),
         (StatusCode::OK, json!(2022))
     );
-    let (status, body) = app
-        .send(
-            Request::get(format!("/graphql?extensions={}", ext(&real)))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, body) = get_by_hash().await;
     assert_eq!(
         (status, body["data"]["fiscalYears"][1]["year"].clone()),
         (StatusCode::OK, json!(2023)),
@@ -614,17 +589,26 @@ async fn fuzzed_queries_always_get_well_formed_responses() {
     still_serves(&app).await;
 }
 
+/// FunctionalTree over an app with `config` and no response cache, refused past a limit: 200
+/// and `RESPONSE_TOO_LARGE`. Returns the app and the response.
+async fn functional_tree_too_large(config: Config) -> (App, Value) {
+    let app = App::seeded_uncached(config).await;
+    let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::OK, "RESPONSE_TOO_LARGE"),
+        "{body}"
+    );
+    (app, body)
+}
+
 #[tokio::test]
 async fn answers_over_the_response_and_row_limits_are_refused_with_a_code() {
-    let app = App::seeded_with(Config {
+    let (app, body) = functional_tree_too_large(Config {
         max_response_bytes: 1_000,
-        cache_entries: 0,
         ..Config::defaults()
     })
     .await;
-    let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
     assert_eq!(body["data"], Value::Null, "{body}");
     assert!(body.to_string().len() < 1_000);
     // A small answer passes.
@@ -633,22 +617,12 @@ async fn answers_over_the_response_and_row_limits_are_refused_with_a_code() {
 
     // Rows are counted as they are read, whatever the query's shape: past the limit, the
     // fields that would read more fail with the same code.
-    let app = App::seeded_with(Config {
+    let (app, body) = functional_tree_too_large(Config {
         max_rows_per_request: 10,
-        cache_entries: 0,
         ..Config::defaults()
     })
     .await;
-    let (status, body) = app.post(&example("FunctionalTree"), json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("more than 10 rows"),
-        "{body}"
-    );
+    assert!(error_message(&body).contains("more than 10 rows"), "{body}");
     let data = app.data(&example("History"), json!({})).await;
     assert_eq!(
         data["department"]["budgets"][1]["expenditureTotal"],

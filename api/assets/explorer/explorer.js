@@ -31,36 +31,41 @@
   }
 }`;
 
-  // A classification tree: 类 → 款 → 项 (functional), 类 → 款 (economic), revenue sources.
-  const TREE = `query ExplorerTree($dept: String!, $year: Int!, $scheme: Scheme!) {
+  // A query of one department's budget in a year (each view's but the whole government's): the
+  // department, the years it has budgets for, the budget's totals and `selection` (lines at the
+  // budget's depth), then `fragments` and Totals.
+  const budgetQuery = (signature, selection, fragments = '') => `query ${signature} {
   department(code: $dept) {
     code name nameEn
     budgets { fiscalYear { year } }
     budget(year: $year) {
       ...Totals
-      lines(scheme: $scheme) {
-        ...Line
-        children { ...Line children { ...Line children { ...Line } } }
-      }
+${selection}
     }
   }
 }
 
-fragment Line on BudgetLine {
+${fragments}${TOTALS}`;
+
+  // A classification tree: 类 → 款 → 项 (functional), 类 → 款 (economic), revenue sources.
+  const TREE = budgetQuery(
+    'ExplorerTree($dept: String!, $year: Int!, $scheme: Scheme!)',
+    `      lines(scheme: $scheme) {
+        ...Line
+        children { ...Line children { ...Line children { ...Line } } }
+      }`,
+    `fragment Line on BudgetLine {
   code name nameEn amount basic project source { citation }
 }
 
-${TOTALS}`;
+`,
+  );
 
   // Year over year, as in examples/YearOverYear.graphql, with the computed percent beside the
   // disclosure's stated one.
-  const YEAR_OVER_YEAR = `query ExplorerYearOverYear($dept: String!, $year: Int!, $baseYear: Int!) {
-  department(code: $dept) {
-    code name nameEn
-    budgets { fiscalYear { year } }
-    budget(year: $year) {
-      ...Totals
-      headlines { key name nameEn amount unit source { citation } change(baseYear: $baseYear) { ...Change } }
+  const YEAR_OVER_YEAR = budgetQuery(
+    'ExplorerYearOverYear($dept: String!, $year: Int!, $baseYear: Int!)',
+    `      headlines { key name nameEn amount unit source { citation } change(baseYear: $baseYear) { ...Change } }
       projects {
         key name nameEn amount source { citation }
         change(baseYear: $baseYear) { ...Change }
@@ -69,31 +74,20 @@ ${TOTALS}`;
       threePublicExpenses {
         key parentKey name nameEn amount source { citation }
         change(baseYear: $baseYear) { ...Change }
-      }
-    }
-  }
-}
-
-fragment Change on Change {
+      }`,
+    `fragment Change on Change {
   base current difference percent statedPercent
 }
 
-${TOTALS}`;
+`,
+  );
 
   // The identities the disclosure should satisfy, and the tables it prints.
-  const CHECKS = `query ExplorerChecks($dept: String!, $year: Int!) {
-  department(code: $dept) {
-    code name nameEn
-    budgets { fiscalYear { year } }
-    budget(year: $year) {
-      ...Totals
-      checks { key name expected actual difference status }
-      tables { key citation isEmpty }
-    }
-  }
-}
-
-${TOTALS}`;
+  const CHECKS = budgetQuery(
+    'ExplorerChecks($dept: String!, $year: Int!)',
+    `      checks { key name expected actual difference status }
+      tables { key citation isEmpty }`,
+  );
 
   // Whole government: sums across every department (`aggregate`, as in
   // examples/SpendingByFunction.graphql, TopDepartments.graphql and Cofog.graphql). Cells come in
@@ -236,211 +230,114 @@ ${TOTALS}`;
 
   // ── Interface strings ─────────────────────────────────────────────────────────────────────
 
-  const STRINGS = {
-    zh: {
-      htmlLang: 'zh-CN',
-      appName: '部门预算浏览器',
-      subtitle: '数据来自开放预算数据 GraphQL API；金额为公开文本所列数字。',
-      skip: '跳到正文',
-      department: '部门',
-      year: '年度',
-      noBudget: '（无数据）',
-      otherLanguage: 'English',
-      otherLanguageCode: 'en',
-      otherLanguageTitle: 'Switch to English',
-      views: {
-        functional: '支出功能分类', economic: '支出经济分类', revenue: '收入来源',
-        yoy: '年度对比', checks: '一致性校验', government: '全区汇总',
-      },
-      viewsLabel: '视图',
-      summaryTitle: (year, unit) => `${year} 年预算总览（单位：${unit}）`,
-      // Labels of the four totals for a budget that does not state them (else the API's names).
-      totals: { revenue_total: '部门预算收入', expenditure_total: '部门预算支出', basic_expenditure: '基本支出', project_expenditure: '项目支出' },
-      basicVsProject: '基本支出与项目支出',
-      notStated: '未列明',
-      noRows: '无。',
-      notComputable: '无法计算（基数为 0）',
-      source: '来源',
-      error: '无法加载数据：',
-      noDepartment: '没有这个部门。',
-      noBudgetYear: (year) => `该部门没有 ${year} 年的预算数据。`,
-      treeHelp: '方向键在图中各区块间移动，回车进入下级，Backspace 或 Esc 返回上级。表格各行同样可用 Tab 选中。',
-      treeIntro: {
-        functional: '支出按功能分类：类 → 款 → 项。',
-        economic: '支出按经济分类：类 → 款。',
-        revenue: '收入按来源分类。',
-      },
-      treeEmpty: '该年度没有列出这一分类的数据。',
-      root: { functional: '支出合计', economic: '支出合计', revenue: '收入合计' },
-      up: '↑ 返回上级',
-      breadcrumb: '当前位置',
-      chartLabel: (name) => `树图：${name}的组成。`,
-      focused: '已选中',
-      code: '编码', name: '名称', amount: '金额', basic: '基本支出', project: '项目支出',
-      shareParent: '占上级', shareTotal: '占合计',
-      tableCaption: (name) => `${name}：下级科目`,
-      tableCaptionLeaf: (name) => `${name}（无下级科目）`,
-      yoyIntro: (year, base) => `${year} 年与 ${base} 年比较。“计算增减率”由 API 按两年数字算出，“公开文本所列”为公开文本自身所列的百分比。`,
-      yoyNoBase: (base) => `该部门没有 ${base} 年的数据可供比较。`,
-      headlines: '主要数字', uncompared: (n, base) => `其余 ${n} 项没有 ${base} 年数字`, projects: '项目支出', threePublic: '“三公”经费',
-      item: '项目', unit: '单位', difference: '增减', percent: '计算增减率', statedPercent: '公开文本所列增减率',
-      subprojects: '其中',
-      checksIntro: '载入数据时验证的恒等关系：下级之和等于上级、各表之间相互一致等。OK 为完全相符；ROUNDING 为不超过 1 万元的尾数误差；MISMATCH 为抄录错误（不会被载入）。',
-      checksAll: '全部',
-      check: '校验', expected: '所列数', actual: '计算数', status: '结果',
-      tablesTitle: '公开文本中的表格',
-      tableEmpty: '本表本年无发生额',
-      checkNamesNote: '校验说明只有中文。',
-      govIntro: '全部部门的预算合计（API 的 aggregate 查询）。下级单位的预算已并入上级部门的，只计一次。“—”表示未列明（不是 0）。',
-      units: { WAN_YUAN: '万元', YUAN: '元' },
-      govTotal: (amount, unit, count) => `合计 ${amount} ${unit}，覆盖 ${count} 个部门年度（一个部门一年的预算为一个部门年度）。`,
-      govFunctionsTitle: '历年支出（按功能分类）',
-      govLevel: '分类级次',
-      govLevels: { 1: '类', 2: '款' },
-      govFunctionsChart: (level) => `堆叠柱状图：各年度支出按功能分类（${level}）的构成。数字见下表。`,
-      govFunctionsCaption: (level) => `各年度支出按功能分类（${level}）及占当年合计的比重`,
-      govYearTotal: '当年合计',
-      share: '占比',
-      govRankingTitle: '部门排名',
-      govRankingClass: '功能分类（类）',
-      govRankingIntro: (year, base) => `${year} 年该类支出最多的 10 个部门；“占比”为占全部部门该类支出的比重，增减与 ${base} 年比较。部门名称链接到该部门自己的视图。`,
-      govRankingTotal: (amount, unit, count, departments) => `该类合计 ${amount} ${unit}，${departments} 个部门，覆盖 ${count} 个部门年度。`,
-      govRankingChart: (name) => `条形图：“${name}”支出最多的部门。数字见下表。`,
-      govRankingCaption: (name, year) => `${year} 年“${name}”支出最多的部门`,
-      rank: '名次',
-      govNoClass: '该年度没有功能分类数据。',
-      govCofogTitle: '按联合国政府职能分类（COFOG）',
-      govCofogLevel: 'COFOG 级次',
-      govCofogLevels: { 1: '大类（division）', 2: '中类（group）' },
-      govCofogIntro: (year) => `${year} 年全部部门的支出，按 COFOG（1999）职能归类。每个职能下列出把金额归入该职能的规则。`,
-      govCofogChart: (year) => `饼图：${year} 年支出按 COFOG 职能的构成。数字见下表。`,
-      govCofogCaption: (year) => `${year} 年支出按 COFOG 职能`,
-      cofogFunction: 'COFOG 职能',
-      cofogRule: '归类规则',
-      unmapped: '未归类',
-      rules: {
-        CLASS: '按类', SUBCLASS: '按款或项', UNIT_FUNCTION: '按单位职能', UNMAPPED: '未归类',
-      },
-      ruleText: {
-        CLASS: '按“类”整体归入一个职能。',
-        SUBCLASS: '按“款”或“项”单独归入，与其所属的类不同（例如网信事务、基础研究）。',
-        UNIT_FUNCTION: '本单位人员的费用（养老保险缴费、职工医疗保险、住房公积金和住房补贴、干部培训）归入付款单位自身的职能，即该单位当年最大的其他“款”所属的职能。',
-        UNMAPPED: '对照表没有覆盖的编码：没有 COFOG 职能。',
-      },
-      cofogNote: '功能分类与 COFOG 的对照表由本项目编制（见代码库 seed/data/cofog/README.md），不是官方对照，其中有若干判断：20137 网信事务归入 04.6 通信（因而首个数据集整体归入 04 经济事务）；201 一般公共服务按款拆分（党政机关归 01.1，发展改革、统计、档案归 01.3，商贸、市场监管归 04.1，民主党派和群众团体归 08.4）；本单位人员的社保、医保、住房和培训费用按付款单位的职能归类；未覆盖的编码不强行归类。',
-      showQuery: '显示本视图的 GraphQL 查询',
-      queryIntro: '本视图发送的查询（POST 至 graphql）：',
-      variables: '变量：',
-      openPlayground: '在 GraphQL Playground 中打开',
-      catalogueQuery: '部门列表的查询：',
-      noQuery: '本视图不发送查询。',
-      queriesIntro: (n) => `本视图发送的 ${n} 个查询（POST 至 graphql；有下一页时以 after 继续）：`,
-      footer: '数据：开放预算数据 API（GraphQL）。图表：Apache ECharts（Apache-2.0 许可证）。',
-      api: 'GraphQL Playground',
-      licence: 'ECharts 许可证',
-    },
-    en: {
-      htmlLang: 'en',
-      appName: 'Budget explorer',
-      subtitle: 'Data from the open budget data GraphQL API; amounts as the disclosure prints them.',
-      skip: 'Skip to content',
-      department: 'Department',
-      year: 'Year',
-      noBudget: ' (no data)',
-      otherLanguage: '中文',
-      otherLanguageCode: 'zh-CN',
-      otherLanguageTitle: '切换到中文',
-      views: {
-        functional: 'Functional classification', economic: 'Economic classification', revenue: 'Revenue sources',
-        yoy: 'Year over year', checks: 'Consistency checks', government: 'Whole government',
-      },
-      viewsLabel: 'Views',
-      summaryTitle: (year, unit) => `${year} budget at a glance (amounts in ${unit}, i.e. CNY 10,000)`,
-      totals: { revenue_total: 'Budget revenue', expenditure_total: 'Budget expenditure', basic_expenditure: 'Basic expenditure', project_expenditure: 'Project expenditure' },
-      basicVsProject: 'Basic vs project expenditure',
-      notStated: 'not stated',
-      noRows: 'None.',
-      notComputable: 'not computable (base is 0)',
-      source: 'Source',
-      error: 'Could not load the data: ',
-      noDepartment: 'There is no such department.',
-      noBudgetYear: (year) => `This department has no budget figures for ${year}.`,
-      treeHelp: 'In the chart, arrow keys move between regions, Enter drills down, Backspace or Escape goes up. Table rows can be reached with Tab and work the same way.',
-      treeIntro: {
-        functional: 'Expenditure by function: class (类) → section (款) → item (项).',
-        economic: 'Expenditure by economic nature: class (类) → section (款).',
-        revenue: 'Revenue by source.',
-      },
-      treeEmpty: 'This year states no figures in this classification.',
-      root: { functional: 'Total expenditure', economic: 'Total expenditure', revenue: 'Total revenue' },
-      up: '↑ Up one level',
-      breadcrumb: 'You are here',
-      chartLabel: (name) => `Treemap: what ${name} is made of.`,
-      focused: 'Selected',
-      code: 'Code', name: 'Name', amount: 'Amount', basic: 'Basic', project: 'Project',
-      shareParent: 'Share of parent', shareTotal: 'Share of total',
-      tableCaption: (name) => `${name}: sub-lines`,
-      tableCaptionLeaf: (name) => `${name} (no sub-lines)`,
-      yoyIntro: (year, base) => `${year} compared with ${base}. "Computed %" is computed by the API from the two years' figures; "stated %" is the percentage the disclosure itself prints.`,
-      yoyNoBase: (base) => `This department has no ${base} figures to compare with.`,
-      headlines: 'Headline figures', uncompared: (n, base) => `${n} more ${n === 1 ? 'figure' : 'figures'} with no ${base} figure`, projects: 'Projects', threePublic: 'Three public expenses (三公)',
-      item: 'Item', unit: 'Unit', difference: 'Difference', percent: 'Computed %', statedPercent: 'Stated %',
-      subprojects: 'Including',
-      checksIntro: 'Identities checked when the data was loaded: parts sum to their totals, tables agree with each other, and so on. OK holds exactly; ROUNDING is a tail error of at most 1 万元; MISMATCH is a transcription error (never loaded).',
-      checksAll: 'All',
-      check: 'Check', expected: 'Printed', actual: 'Computed', status: 'Status',
-      tablesTitle: 'Tables of the disclosure',
-      tableEmpty: 'printed empty (no figures this year)',
-      checkNamesNote: 'Check descriptions are in Chinese only.',
-      govIntro: 'The budgets of all departments added up (the API\'s aggregate query; amounts in 万元, i.e. CNY 10,000). A unit whose budget its parent department\'s budget already includes is counted once. "—" means not stated (not 0).',
-      units: { WAN_YUAN: '万元', YUAN: 'yuan' },
-      govTotal: (amount, unit, count) => `Total ${amount} ${unit}, over ${count} department-${count === 1 ? 'year' : 'years'} (one department's budget for one year).`,
-      govFunctionsTitle: 'Spending by function over the years',
-      govLevel: 'Level',
-      govLevels: { 1: 'class (类)', 2: 'section (款)' },
-      govFunctionsChart: (level) => `Stacked bar chart: each year's expenditure by function, by ${level}. The figures are in the table below.`,
-      govFunctionsCaption: (level) => `Expenditure by function, by ${level}, each year, and its share of the year's total`,
-      govYearTotal: 'Year total',
-      share: 'Share',
-      govRankingTitle: 'Department ranking',
-      govRankingClass: 'Function (class, 类)',
-      govRankingIntro: (year, base) => `The 10 departments spending most on this function in ${year}; "share" is the share of all departments' spending on it, the difference is against ${base}. Department names link to the department's own view.`,
-      govRankingTotal: (amount, unit, count, departments) => `This function in total: ${amount} ${unit}, ${departments} ${departments === 1 ? 'department' : 'departments'}, over ${count} department-${count === 1 ? 'year' : 'years'}.`,
-      govRankingChart: (name) => `Bar chart: the departments spending most on ${name}. The figures are in the table below.`,
-      govRankingCaption: (name, year) => `Departments spending most on ${name}, ${year}`,
-      rank: 'Rank',
-      govNoClass: 'There are no functional figures for this year.',
-      govCofogTitle: 'By UN function of government (COFOG)',
-      govCofogLevel: 'COFOG level',
-      govCofogLevels: { 1: 'division', 2: 'group' },
-      govCofogIntro: (year) => `All departments' expenditure in ${year}, placed in the functions of COFOG (1999). Under each function, the rules that placed amounts in it.`,
-      govCofogChart: (year) => `Pie chart: ${year} expenditure by COFOG function. The figures are in the table below.`,
-      govCofogCaption: (year) => `Expenditure by COFOG function, ${year}`,
-      cofogFunction: 'COFOG function',
-      cofogRule: 'Rule',
-      unmapped: 'Not mapped',
-      rules: {
-        CLASS: 'by class', SUBCLASS: 'by section or item', UNIT_FUNCTION: 'by the unit\'s function', UNMAPPED: 'not mapped',
-      },
-      ruleText: {
-        CLASS: 'The class (类) maps to one function as a whole.',
-        SUBCLASS: 'A section (款) or item (项) mapped apart from its class (e.g. internet affairs, basic research).',
-        UNIT_FUNCTION: 'Costs of the paying unit\'s own staff (pension contributions, staff medical insurance, housing provident fund and subsidies, staff training) go to the unit\'s own function: that of its largest other section that year.',
-        UNMAPPED: 'No crosswalk row covers the code: the amount has no COFOG function.',
-      },
-      cofogNote: 'The crosswalk from the Chinese functional classification to COFOG is this project\'s own (see seed/data/cofog/README.md in the repository), not an official one, and it makes judgement calls: 20137 internet affairs (网信事务) → 04.6 Communication (which puts the whole first dataset in 04 Economic affairs); class 201 general public services is split by section (Party and government organs 01.1; planning, statistics, archives 01.3; commerce and market regulation 04.1; democratic parties and mass organisations 08.4); staff pension, medical, housing and training costs follow the paying unit\'s function; codes it does not cover are left unmapped rather than guessed.',
-      showQuery: 'Show the GraphQL query of this view',
-      queryIntro: 'The query this view sends (POST to graphql):',
-      variables: 'Variables:',
-      openPlayground: 'Open in the GraphQL playground',
-      catalogueQuery: 'The department list query:',
-      noQuery: 'This view sends no query.',
-      queriesIntro: (n) => `The ${n} queries this view sends (POST to graphql; further pages with after):`,
-      footer: 'Data: the open budget data API (GraphQL). Charts: Apache ECharts (Apache License 2.0).',
-      api: 'GraphQL playground',
-      licence: 'ECharts licence',
-    },
+  // Each string in both languages: [Chinese, English]; STRINGS.zh and STRINGS.en are picked
+  // from it, so a string cannot be missing in one of them.
+  const BOTH = {
+    htmlLang: ['zh-CN', 'en'],
+    appName: ['部门预算浏览器', 'Budget explorer'],
+    subtitle: ['数据来自开放预算数据 GraphQL API；金额为公开文本所列数字。', 'Data from the open budget data GraphQL API; amounts as the disclosure prints them.'],
+    skip: ['跳到正文', 'Skip to content'],
+    department: ['部门', 'Department'],
+    year: ['年度', 'Year'],
+    noBudget: ['（无数据）', ' (no data)'],
+    otherLanguage: ['English', '中文'],
+    otherLanguageCode: ['en', 'zh-CN'],
+    otherLanguageTitle: ['Switch to English', '切换到中文'],
+    views: { functional: ['支出功能分类', 'Functional classification'], economic: ['支出经济分类', 'Economic classification'], revenue: ['收入来源', 'Revenue sources'], yoy: ['年度对比', 'Year over year'], checks: ['一致性校验', 'Consistency checks'], government: ['全区汇总', 'Whole government'], },
+    viewsLabel: ['视图', 'Views'],
+    summaryTitle: [(year, unit) => `${year} 年预算总览（单位：${unit}）`, (year, unit) => `${year} budget at a glance (amounts in ${unit}, i.e. CNY 10,000)`],
+    // Labels of the four totals for a budget that does not state them (else the API's names).
+    totals: { revenue_total: ['部门预算收入', 'Budget revenue'], expenditure_total: ['部门预算支出', 'Budget expenditure'], basic_expenditure: ['基本支出', 'Basic expenditure'], project_expenditure: ['项目支出', 'Project expenditure'], },
+    basicVsProject: ['基本支出与项目支出', 'Basic vs project expenditure'],
+    notStated: ['未列明', 'not stated'],
+    noRows: ['无。', 'None.'],
+    notComputable: ['无法计算（基数为 0）', 'not computable (base is 0)'],
+    source: ['来源', 'Source'],
+    error: ['无法加载数据：', 'Could not load the data: '],
+    noDepartment: ['没有这个部门。', 'There is no such department.'],
+    noBudgetYear: [(year) => `该部门没有 ${year} 年的预算数据。`, (year) => `This department has no budget figures for ${year}.`],
+    treeHelp: ['方向键在图中各区块间移动，回车进入下级，Backspace 或 Esc 返回上级。表格各行同样可用 Tab 选中。', 'In the chart, arrow keys move between regions, Enter drills down, Backspace or Escape goes up. Table rows can be reached with Tab and work the same way.'],
+    treeIntro: { functional: ['支出按功能分类：类 → 款 → 项。', 'Expenditure by function: class (类) → section (款) → item (项).'], economic: ['支出按经济分类：类 → 款。', 'Expenditure by economic nature: class (类) → section (款).'], revenue: ['收入按来源分类。', 'Revenue by source.'], },
+    treeEmpty: ['该年度没有列出这一分类的数据。', 'This year states no figures in this classification.'],
+    root: { functional: ['支出合计', 'Total expenditure'], economic: ['支出合计', 'Total expenditure'], revenue: ['收入合计', 'Total revenue'], },
+    up: ['↑ 返回上级', '↑ Up one level'],
+    breadcrumb: ['当前位置', 'You are here'],
+    chartLabel: [(name) => `树图：${name}的组成。`, (name) => `Treemap: what ${name} is made of.`],
+    focused: ['已选中', 'Selected'],
+    code: ['编码', 'Code'],
+    name: ['名称', 'Name'],
+    amount: ['金额', 'Amount'],
+    basic: ['基本支出', 'Basic'],
+    project: ['项目支出', 'Project'],
+    shareParent: ['占上级', 'Share of parent'],
+    shareTotal: ['占合计', 'Share of total'],
+    tableCaption: [(name) => `${name}：下级科目`, (name) => `${name}: sub-lines`],
+    tableCaptionLeaf: [(name) => `${name}（无下级科目）`, (name) => `${name} (no sub-lines)`],
+    yoyIntro: [(year, base) => `${year} 年与 ${base} 年比较。“计算增减率”由 API 按两年数字算出，“公开文本所列”为公开文本自身所列的百分比。`, (year, base) => `${year} compared with ${base}. "Computed %" is computed by the API from the two years' figures; "stated %" is the percentage the disclosure itself prints.`],
+    yoyNoBase: [(base) => `该部门没有 ${base} 年的数据可供比较。`, (base) => `This department has no ${base} figures to compare with.`],
+    headlines: ['主要数字', 'Headline figures'],
+    uncompared: [(n, base) => `其余 ${n} 项没有 ${base} 年数字`, (n, base) => `${n} more ${n === 1 ? 'figure' : 'figures'} with no ${base} figure`],
+    projects: ['项目支出', 'Projects'],
+    threePublic: ['“三公”经费', 'Three public expenses (三公)'],
+    item: ['项目', 'Item'],
+    unit: ['单位', 'Unit'],
+    difference: ['增减', 'Difference'],
+    percent: ['计算增减率', 'Computed %'],
+    statedPercent: ['公开文本所列增减率', 'Stated %'],
+    subprojects: ['其中', 'Including'],
+    checksIntro: ['载入数据时验证的恒等关系：下级之和等于上级、各表之间相互一致等。OK 为完全相符；ROUNDING 为不超过 1 万元的尾数误差；MISMATCH 为抄录错误（不会被载入）。', 'Identities checked when the data was loaded: parts sum to their totals, tables agree with each other, and so on. OK holds exactly; ROUNDING is a tail error of at most 1 万元; MISMATCH is a transcription error (never loaded).'],
+    checksAll: ['全部', 'All'],
+    check: ['校验', 'Check'],
+    expected: ['所列数', 'Printed'],
+    actual: ['计算数', 'Computed'],
+    status: ['结果', 'Status'],
+    tablesTitle: ['公开文本中的表格', 'Tables of the disclosure'],
+    tableEmpty: ['本表本年无发生额', 'printed empty (no figures this year)'],
+    checkNamesNote: ['校验说明只有中文。', 'Check descriptions are in Chinese only.'],
+    govIntro: ['全部部门的预算合计（API 的 aggregate 查询）。下级单位的预算已并入上级部门的，只计一次。“—”表示未列明（不是 0）。', 'The budgets of all departments added up (the API\'s aggregate query; amounts in 万元, i.e. CNY 10,000). A unit whose budget its parent department\'s budget already includes is counted once. "—" means not stated (not 0).'],
+    units: { WAN_YUAN: ['万元', '万元'], YUAN: ['元', 'yuan'], },
+    govTotal: [(amount, unit, count) => `合计 ${amount} ${unit}，覆盖 ${count} 个部门年度（一个部门一年的预算为一个部门年度）。`, (amount, unit, count) => `Total ${amount} ${unit}, over ${count} department-${count === 1 ? 'year' : 'years'} (one department's budget for one year).`],
+    govFunctionsTitle: ['历年支出（按功能分类）', 'Spending by function over the years'],
+    govLevel: ['分类级次', 'Level'],
+    govLevels: { 1: ['类', 'class (类)'], 2: ['款', 'section (款)'], },
+    govFunctionsChart: [(level) => `堆叠柱状图：各年度支出按功能分类（${level}）的构成。数字见下表。`, (level) => `Stacked bar chart: each year's expenditure by function, by ${level}. The figures are in the table below.`],
+    govFunctionsCaption: [(level) => `各年度支出按功能分类（${level}）及占当年合计的比重`, (level) => `Expenditure by function, by ${level}, each year, and its share of the year's total`],
+    govYearTotal: ['当年合计', 'Year total'],
+    share: ['占比', 'Share'],
+    govRankingTitle: ['部门排名', 'Department ranking'],
+    govRankingClass: ['功能分类（类）', 'Function (class, 类)'],
+    govRankingIntro: [(year, base) => `${year} 年该类支出最多的 10 个部门；“占比”为占全部部门该类支出的比重，增减与 ${base} 年比较。部门名称链接到该部门自己的视图。`, (year, base) => `The 10 departments spending most on this function in ${year}; "share" is the share of all departments' spending on it, the difference is against ${base}. Department names link to the department's own view.`],
+    govRankingTotal: [(amount, unit, count, departments) => `该类合计 ${amount} ${unit}，${departments} 个部门，覆盖 ${count} 个部门年度。`, (amount, unit, count, departments) => `This function in total: ${amount} ${unit}, ${departments} ${departments === 1 ? 'department' : 'departments'}, over ${count} department-${count === 1 ? 'year' : 'years'}.`],
+    govRankingChart: [(name) => `条形图：“${name}”支出最多的部门。数字见下表。`, (name) => `Bar chart: the departments spending most on ${name}. The figures are in the table below.`],
+    govRankingCaption: [(name, year) => `${year} 年“${name}”支出最多的部门`, (name, year) => `Departments spending most on ${name}, ${year}`],
+    rank: ['名次', 'Rank'],
+    govNoClass: ['该年度没有功能分类数据。', 'There are no functional figures for this year.'],
+    govCofogTitle: ['按联合国政府职能分类（COFOG）', 'By UN function of government (COFOG)'],
+    govCofogLevel: ['COFOG 级次', 'COFOG level'],
+    govCofogLevels: { 1: ['大类（division）', 'division'], 2: ['中类（group）', 'group'], },
+    govCofogIntro: [(year) => `${year} 年全部部门的支出，按 COFOG（1999）职能归类。每个职能下列出把金额归入该职能的规则。`, (year) => `All departments' expenditure in ${year}, placed in the functions of COFOG (1999). Under each function, the rules that placed amounts in it.`],
+    govCofogChart: [(year) => `饼图：${year} 年支出按 COFOG 职能的构成。数字见下表。`, (year) => `Pie chart: ${year} expenditure by COFOG function. The figures are in the table below.`],
+    govCofogCaption: [(year) => `${year} 年支出按 COFOG 职能`, (year) => `Expenditure by COFOG function, ${year}`],
+    cofogFunction: ['COFOG 职能', 'COFOG function'],
+    cofogRule: ['归类规则', 'Rule'],
+    unmapped: ['未归类', 'Not mapped'],
+    rules: { CLASS: ['按类', 'by class'], SUBCLASS: ['按款或项', 'by section or item'], UNIT_FUNCTION: ['按单位职能', 'by the unit\'s function'], UNMAPPED: ['未归类', 'not mapped'], },
+    ruleText: { CLASS: ['按“类”整体归入一个职能。', 'The class (类) maps to one function as a whole.'], SUBCLASS: ['按“款”或“项”单独归入，与其所属的类不同（例如网信事务、基础研究）。', 'A section (款) or item (项) mapped apart from its class (e.g. internet affairs, basic research).'], UNIT_FUNCTION: ['本单位人员的费用（养老保险缴费、职工医疗保险、住房公积金和住房补贴、干部培训）归入付款单位自身的职能，即该单位当年最大的其他“款”所属的职能。', 'Costs of the paying unit\'s own staff (pension contributions, staff medical insurance, housing provident fund and subsidies, staff training) go to the unit\'s own function: that of its largest other section that year.'], UNMAPPED: ['对照表没有覆盖的编码：没有 COFOG 职能。', 'No crosswalk row covers the code: the amount has no COFOG function.'], },
+    cofogNote: ['功能分类与 COFOG 的对照表由本项目编制（见代码库 seed/data/cofog/README.md），不是官方对照，其中有若干判断：20137 网信事务归入 04.6 通信（因而首个数据集整体归入 04 经济事务）；201 一般公共服务按款拆分（党政机关归 01.1，发展改革、统计、档案归 01.3，商贸、市场监管归 04.1，民主党派和群众团体归 08.4）；本单位人员的社保、医保、住房和培训费用按付款单位的职能归类；未覆盖的编码不强行归类。', 'The crosswalk from the Chinese functional classification to COFOG is this project\'s own (see seed/data/cofog/README.md in the repository), not an official one, and it makes judgement calls: 20137 internet affairs (网信事务) → 04.6 Communication (which puts the whole first dataset in 04 Economic affairs); class 201 general public services is split by section (Party and government organs 01.1; planning, statistics, archives 01.3; commerce and market regulation 04.1; democratic parties and mass organisations 08.4); staff pension, medical, housing and training costs follow the paying unit\'s function; codes it does not cover are left unmapped rather than guessed.'],
+    showQuery: ['显示本视图的 GraphQL 查询', 'Show the GraphQL query of this view'],
+    queryIntro: ['本视图发送的查询（POST 至 graphql）：', 'The query this view sends (POST to graphql):'],
+    variables: ['变量：', 'Variables:'],
+    openPlayground: ['在 GraphQL Playground 中打开', 'Open in the GraphQL playground'],
+    catalogueQuery: ['部门列表的查询：', 'The department list query:'],
+    noQuery: ['本视图不发送查询。', 'This view sends no query.'],
+    queriesIntro: [(n) => `本视图发送的 ${n} 个查询（POST 至 graphql；有下一页时以 after 继续）：`, (n) => `The ${n} queries this view sends (POST to graphql; further pages with after):`],
+    footer: ['数据：开放预算数据 API（GraphQL）。图表：Apache ECharts（Apache-2.0 许可证）。', 'Data: the open budget data API (GraphQL). Charts: Apache ECharts (Apache License 2.0).'],
+    api: ['GraphQL Playground', 'GraphQL playground'],
+    licence: ['ECharts 许可证', 'ECharts licence'],
   };
+  const pick = (strings, i) => Object.fromEntries(Object.entries(strings).map(([key, value]) =>
+    [key, Array.isArray(value) ? value[i] : pick(value, i)]));
+  const STRINGS = { zh: pick(BOTH, 0), en: pick(BOTH, 1) };
 
   let state = null; // the rendered state (see readState)
   let T = STRINGS.zh; // strings of state.lang
