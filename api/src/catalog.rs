@@ -14,8 +14,8 @@
 use crate::aggregate::Slice;
 use crate::error::Result;
 use entity::{
-    classification_node, dataset, department, department_year, fiscal_year, glossary_term,
-    headline, project, source,
+    budget_line, classification_node, dataset, department, department_year, fiscal_year,
+    glossary_term, headline, project, source,
 };
 use futures::TryStreamExt;
 use lru::LruCache;
@@ -79,6 +79,9 @@ pub struct Catalog {
     pub(crate) slices: Mutex<LruCache<(&'static str, i32), Arc<SliceCell>>>,
     /// Most bytes the slices of this version may hold (the one in use is kept regardless).
     pub(crate) slice_budget: usize,
+    /// The served lines (`is_primary`) of every (department, year, scheme), when read with
+    /// [`Catalog::preloaded`]; `None` (the API's own catalogue): lines come from the database.
+    pub(crate) primary_lines: Option<HashMap<(i32, i32, String), Vec<budget_line::Model>>>,
 }
 
 impl Catalog {
@@ -219,7 +222,31 @@ impl Catalog {
             node_ids,
             slices: Mutex::new(LruCache::unbounded()),
             slice_budget,
+            primary_lines: None,
         })
+    }
+
+    /// The catalogue with every served budget line in memory too, so that the lines of
+    /// `Budget.lines` cost no statement: the benchmark's in-memory ceiling
+    /// (`api/examples/ceiling.rs`), the API's own resolvers with no database behind them.
+    pub async fn preloaded(db: &DatabaseConnection) -> Result<Catalog> {
+        let mut catalog = Catalog::load(db, 0, 0).await?;
+        let mut lines: HashMap<(i32, i32, String), Vec<budget_line::Model>> = HashMap::new();
+        let mut rows = budget_line::Entity::find()
+            .filter(budget_line::Column::IsPrimary.eq(true))
+            .order_by_asc(budget_line::Column::Id)
+            .stream(db)
+            .await?;
+        while let Some(line) = rows.try_next().await? {
+            let key = (
+                line.department_id,
+                line.year,
+                line.scheme.as_str().to_owned(),
+            );
+            lines.entry(key).or_default().push(line);
+        }
+        catalog.primary_lines = Some(lines);
+        Ok(catalog)
     }
 
     /// Whether `department`'s budget of `year` is already inside the budget of a department

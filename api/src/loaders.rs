@@ -583,6 +583,11 @@ impl Group for PrimaryLinesOf {
     }
     /// Lines are assembled into trees ordered by code.
     const ORDERED: bool = false;
+    /// Only a preloaded catalogue ([`Catalog::preloaded`]) holds lines.
+    fn remembered(catalog: &Catalog, key: &(i32, i32, String)) -> Option<Vec<budget_line::Model>> {
+        let lines = catalog.primary_lines.as_ref()?;
+        Some(lines.get(key).cloned().unwrap_or_default())
+    }
 }
 
 /// Every project budget of a department (all years), each with its sub-items, in one
