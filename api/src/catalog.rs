@@ -273,11 +273,7 @@ impl Catalog {
 
     /// The children of a node, by code.
     pub fn children(&self, id: i32) -> impl Iterator<Item = &classification_node::Model> {
-        self.children
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| self.nodes.get(c))
+        listed(self.children.get(&id), &self.nodes)
     }
 
     /// A department's id by code.
@@ -293,18 +289,12 @@ impl Catalog {
 
     /// Every department and unit, by code.
     pub fn departments_by_code(&self) -> impl Iterator<Item = &department::Model> {
-        self.department_order
-            .iter()
-            .filter_map(|id| self.departments.get(id))
+        listed(Some(&self.department_order), &self.departments)
     }
 
     /// The units of a department, by code.
     pub fn units(&self, id: i32) -> impl Iterator<Item = &department::Model> {
-        self.units
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .filter_map(|u| self.departments.get(u))
+        listed(self.units.get(&id), &self.departments)
     }
 
     /// The years a department has a budget for, ascending.
@@ -361,6 +351,14 @@ impl Catalog {
             self.subtree(c, out);
         }
     }
+}
+
+/// The rows `ids` lists (an order the catalogue keeps: children, units, departments by code).
+fn listed<'a, T>(
+    ids: Option<&'a Vec<i32>>,
+    rows: &'a HashMap<i32, T>,
+) -> impl Iterator<Item = &'a T> + 'a {
+    ids.into_iter().flatten().filter_map(|id| rows.get(id))
 }
 
 /// Walks the chain of consolidating departments of `department` in `year`.
