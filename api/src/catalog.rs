@@ -24,13 +24,18 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::OnceCell;
 
+/// The headline keys of `Budget.revenueTotal`, the first with a row: the total, else the
+/// grand total.
+pub const REVENUE_TOTAL: [&str; 2] = ["revenue_total", "revenue_grand_total"];
+/// The headline keys of `Budget.expenditureTotal`, as [`REVENUE_TOTAL`].
+pub const EXPENDITURE_TOTAL: [&str; 2] = ["expenditure_total", "expenditure_grand_total"];
 /// The headline keys of the printed totals (`Budget.revenueTotal`, `expenditureTotal`), kept
 /// with the department-years.
 pub const TOTAL_KEYS: [&str; 4] = [
-    "revenue_total",
-    "revenue_grand_total",
-    "expenditure_total",
-    "expenditure_grand_total",
+    REVENUE_TOTAL[0],
+    REVENUE_TOTAL[1],
+    EXPENDITURE_TOTAL[0],
+    EXPENDITURE_TOTAL[1],
 ];
 
 /// A printed total of a department-year (a headline with a [`TOTAL_KEYS`] key): what

@@ -11,6 +11,7 @@ use super::projects::{ProjectBudget, department_projects};
 use super::reference::FiscalYear;
 use super::relay::global_id;
 use super::tables::{Facts, PrintedTable};
+use crate::catalog::{EXPENDITURE_TOTAL, REVENUE_TOTAL};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
@@ -63,11 +64,7 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
-        Ok(figure(
-            self.totals(ctx),
-            &["revenue_total", "revenue_grand_total"],
-            unit,
-        ))
+        Ok(figure(self.totals(ctx), &REVENUE_TOTAL, unit))
     }
     /// Total budget expenditure (部门预算支出); null if not stated for this year.
     async fn expenditure_total(
@@ -75,26 +72,16 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
-        Ok(figure(
-            self.totals(ctx),
-            &["expenditure_total", "expenditure_grand_total"],
-            unit,
-        ))
+        Ok(figure(self.totals(ctx), &EXPENDITURE_TOTAL, unit))
     }
     /// How the revenue total is known: `DERIVED_FROM_COMPARISON` when the disclosure states it
     /// only as a comparison (2022 = 2023 − the stated change); null when not stated.
     async fn revenue_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
-        Ok(figure_basis(
-            self.totals(ctx),
-            &["revenue_total", "revenue_grand_total"],
-        ))
+        Ok(figure_basis(self.totals(ctx), &REVENUE_TOTAL))
     }
     /// How the expenditure total is known (see `revenueTotalBasis`); null when not stated.
     async fn expenditure_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
-        Ok(figure_basis(
-            self.totals(ctx),
-            &["expenditure_total", "expenditure_grand_total"],
-        ))
+        Ok(figure_basis(self.totals(ctx), &EXPENDITURE_TOTAL))
     }
     /// How this year's budget is known: `PRINTED` when the disclosure prints the year's budget
     /// (its tables or its printed totals); `DERIVED_FROM_COMPARISON` when the year is known
@@ -192,11 +179,9 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this kind.")] kind: Option<GoalKind>,
     ) -> Result<Vec<Goal>> {
-        let rows = many::<GoalsOf>(ctx, self.key()).await?;
-        Ok(rows
-            .iter()
-            .cloned()
-            .map(Goal)
+        let goals = each::<GoalsOf, _>(ctx, self.key(), Goal).await?;
+        Ok(goals
+            .into_iter()
             .filter(|g| {
                 kind.is_none_or(|k| {
                     (k == GoalKind::Performance) == (g.0.kind == entity::GoalKind::Performance)
