@@ -14,8 +14,8 @@
 use crate::aggregate::Slice;
 use crate::error::Result;
 use entity::{
-    classification_node, dataset, department, department_year, fiscal_year, glossary_term,
-    headline, project, source,
+    budget_line, classification_node, dataset, department, department_year, fiscal_year,
+    glossary_term, headline, project, source,
 };
 use futures::TryStreamExt;
 use lru::LruCache;
@@ -24,13 +24,18 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::OnceCell;
 
+/// The headline keys of `Budget.revenueTotal`, the first with a row: the total, else the
+/// grand total.
+pub const REVENUE_TOTAL: [&str; 2] = ["revenue_total", "revenue_grand_total"];
+/// The headline keys of `Budget.expenditureTotal`, as [`REVENUE_TOTAL`].
+pub const EXPENDITURE_TOTAL: [&str; 2] = ["expenditure_total", "expenditure_grand_total"];
 /// The headline keys of the printed totals (`Budget.revenueTotal`, `expenditureTotal`), kept
 /// with the department-years.
 pub const TOTAL_KEYS: [&str; 4] = [
-    "revenue_total",
-    "revenue_grand_total",
-    "expenditure_total",
-    "expenditure_grand_total",
+    REVENUE_TOTAL[0],
+    REVENUE_TOTAL[1],
+    EXPENDITURE_TOTAL[0],
+    EXPENDITURE_TOTAL[1],
 ];
 
 /// A printed total of a department-year (a headline with a [`TOTAL_KEYS`] key): what
@@ -79,6 +84,9 @@ pub struct Catalog {
     pub(crate) slices: Mutex<LruCache<(&'static str, i32), Arc<SliceCell>>>,
     /// Most bytes the slices of this version may hold (the one in use is kept regardless).
     pub(crate) slice_budget: usize,
+    /// The served lines (`is_primary`) of every (department, year, scheme), when read with
+    /// [`Catalog::preloaded`]; `None` (the API's own catalogue): lines come from the database.
+    pub(crate) primary_lines: Option<HashMap<(i32, i32, String), Vec<budget_line::Model>>>,
 }
 
 impl Catalog {
@@ -219,7 +227,31 @@ impl Catalog {
             node_ids,
             slices: Mutex::new(LruCache::unbounded()),
             slice_budget,
+            primary_lines: None,
         })
+    }
+
+    /// The catalogue with every served budget line in memory too, so that the lines of
+    /// `Budget.lines` cost no statement: the benchmark's in-memory ceiling
+    /// (`api/examples/ceiling.rs`), the API's own resolvers with no database behind them.
+    pub async fn preloaded(db: &DatabaseConnection) -> Result<Catalog> {
+        let mut catalog = Catalog::load(db, 0, 0).await?;
+        let mut lines: HashMap<(i32, i32, String), Vec<budget_line::Model>> = HashMap::new();
+        let mut rows = budget_line::Entity::find()
+            .filter(budget_line::Column::IsPrimary.eq(true))
+            .order_by_asc(budget_line::Column::Id)
+            .stream(db)
+            .await?;
+        while let Some(line) = rows.try_next().await? {
+            let key = (
+                line.department_id,
+                line.year,
+                line.scheme.as_str().to_owned(),
+            );
+            lines.entry(key).or_default().push(line);
+        }
+        catalog.primary_lines = Some(lines);
+        Ok(catalog)
     }
 
     /// Whether `department`'s budget of `year` is already inside the budget of a department
@@ -246,11 +278,7 @@ impl Catalog {
 
     /// The children of a node, by code.
     pub fn children(&self, id: i32) -> impl Iterator<Item = &classification_node::Model> {
-        self.children
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| self.nodes.get(c))
+        listed(self.children.get(&id), &self.nodes)
     }
 
     /// A department's id by code.
@@ -266,18 +294,12 @@ impl Catalog {
 
     /// Every department and unit, by code.
     pub fn departments_by_code(&self) -> impl Iterator<Item = &department::Model> {
-        self.department_order
-            .iter()
-            .filter_map(|id| self.departments.get(id))
+        listed(Some(&self.department_order), &self.departments)
     }
 
     /// The units of a department, by code.
     pub fn units(&self, id: i32) -> impl Iterator<Item = &department::Model> {
-        self.units
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .filter_map(|u| self.departments.get(u))
+        listed(self.units.get(&id), &self.departments)
     }
 
     /// The years a department has a budget for, ascending.
@@ -334,6 +356,14 @@ impl Catalog {
             self.subtree(c, out);
         }
     }
+}
+
+/// The rows `ids` lists (an order the catalogue keeps: children, units, departments by code).
+fn listed<'a, T>(
+    ids: Option<&'a Vec<i32>>,
+    rows: &'a HashMap<i32, T>,
+) -> impl Iterator<Item = &'a T> + 'a {
+    ids.into_iter().flatten().filter_map(|id| rows.get(id))
 }
 
 /// Walks the chain of consolidating departments of `department` in `year`.

@@ -234,6 +234,45 @@ pub fn catalog<'a>(ctx: &'a async_graphql::Context<'_>) -> &'a Arc<Catalog> {
     ctx.data_unchecked::<Loaders>().catalog()
 }
 
+/// The one row of a group with `key`; none where there is no such row, or no key (a null
+/// reference: `parent_id`, `project_id`).
+pub async fn one<G: Group>(
+    ctx: &async_graphql::Context<'_>,
+    key: impl Into<Option<G::Key>>,
+) -> Result<Option<Model<G>>, ApiError> {
+    let Some(key) = key.into() else {
+        return Ok(None);
+    };
+    let loader = ctx.data_unchecked::<Loaders>();
+    Ok(loader.load_one(One::<G>::new(key)).await?)
+}
+
+/// Every row of a group's `key`, in order (empty where there is none).
+pub async fn many<G: Group>(
+    ctx: &async_graphql::Context<'_>,
+    key: G::Key,
+) -> Result<Arc<Vec<Model<G>>>, ApiError> {
+    let loader = ctx.data_unchecked::<Loaders>();
+    Ok(loader
+        .load_one(Many::<G>::new(key))
+        .await?
+        .unwrap_or_default())
+}
+
+/// Every row of a group's `key`, in order, each as its GraphQL object (`wrap`).
+pub async fn each<G: Group, T>(
+    ctx: &async_graphql::Context<'_>,
+    key: G::Key,
+    wrap: impl FnMut(Model<G>) -> T,
+) -> Result<Vec<T>, ApiError> {
+    Ok(many::<G>(ctx, key)
+        .await?
+        .iter()
+        .cloned()
+        .map(wrap)
+        .collect())
+}
+
 /// A relationship: the rows of `Entity` that belong to a `Key`.
 pub trait Group: Send + Sync + 'static {
     type Entity: EntityTrait<Model: Send + Sync + Clone>;
@@ -583,6 +622,11 @@ impl Group for PrimaryLinesOf {
     }
     /// Lines are assembled into trees ordered by code.
     const ORDERED: bool = false;
+    /// Only a preloaded catalogue ([`Catalog::preloaded`]) holds lines.
+    fn remembered(catalog: &Catalog, key: &(i32, i32, String)) -> Option<Vec<budget_line::Model>> {
+        let lines = catalog.primary_lines.as_ref()?;
+        Some(lines.get(key).cloned().unwrap_or_default())
+    }
 }
 
 /// Every project budget of a department (all years), each with its sub-items, in one

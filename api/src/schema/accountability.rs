@@ -216,12 +216,7 @@ impl Task {
     }
     /// The project the task funds.
     async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
-        let Some(id) = self.0.project_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(One::<ProjectById>::new(id))
+        Ok(one::<ProjectById>(ctx, self.0.project_id)
             .await?
             .map(Project))
     }

@@ -11,11 +11,11 @@ use super::projects::{ProjectBudget, department_projects};
 use super::reference::FiscalYear;
 use super::relay::global_id;
 use super::tables::{Facts, PrintedTable};
+use crate::catalog::{EXPENDITURE_TOTAL, REVENUE_TOTAL};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
 use entity::department;
-use std::sync::Arc;
 
 /// A department's budget for one fiscal year.
 #[derive(Clone)]
@@ -32,17 +32,6 @@ impl Budget {
     /// The printed totals (from the catalogue: no statement).
     fn totals<'a>(&self, ctx: &'a Context<'_>) -> &'a [crate::catalog::Total] {
         catalog(ctx).totals(self.department.id, self.year)
-    }
-
-    async fn many<G: Group<Key = DeptYear>>(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Arc<Vec<<G::Entity as sea_orm::EntityTrait>::Model>>> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<G>::new(self.key()))
-            .await?
-            .unwrap_or_default())
     }
 }
 
@@ -75,11 +64,7 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
-        Ok(figure(
-            self.totals(ctx),
-            &["revenue_total", "revenue_grand_total"],
-            unit,
-        ))
+        Ok(figure(self.totals(ctx), &REVENUE_TOTAL, unit))
     }
     /// Total budget expenditure (部门预算支出); null if not stated for this year.
     async fn expenditure_total(
@@ -87,26 +72,16 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
-        Ok(figure(
-            self.totals(ctx),
-            &["expenditure_total", "expenditure_grand_total"],
-            unit,
-        ))
+        Ok(figure(self.totals(ctx), &EXPENDITURE_TOTAL, unit))
     }
     /// How the revenue total is known: `DERIVED_FROM_COMPARISON` when the disclosure states it
     /// only as a comparison (2022 = 2023 − the stated change); null when not stated.
     async fn revenue_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
-        Ok(figure_basis(
-            self.totals(ctx),
-            &["revenue_total", "revenue_grand_total"],
-        ))
+        Ok(figure_basis(self.totals(ctx), &REVENUE_TOTAL))
     }
     /// How the expenditure total is known (see `revenueTotalBasis`); null when not stated.
     async fn expenditure_total_basis(&self, ctx: &Context<'_>) -> Result<Option<Basis>> {
-        Ok(figure_basis(
-            self.totals(ctx),
-            &["expenditure_total", "expenditure_grand_total"],
-        ))
+        Ok(figure_basis(self.totals(ctx), &EXPENDITURE_TOTAL))
     }
     /// How this year's budget is known: `PRINTED` when the disclosure prints the year's budget
     /// (its tables or its printed totals); `DERIVED_FROM_COMPARISON` when the year is known
@@ -114,8 +89,10 @@ impl Budget {
     /// 机关运行经费 derived from the stated changes). Single figures of such a year may still
     /// be printed (表9 prints 2022's 三公): each figure carries its own `basis`.
     async fn basis(&self, ctx: &Context<'_>) -> Result<Basis> {
-        let (lines, headlines) =
-            futures::try_join!(self.many::<LinesOf>(ctx), self.many::<HeadlinesOf>(ctx))?;
+        let (lines, headlines) = futures::try_join!(
+            many::<LinesOf>(ctx, self.key()),
+            many::<HeadlinesOf>(ctx, self.key())
+        )?;
         let printed =
             !lines.is_empty() || headlines.iter().any(|h| h.basis == entity::Basis::Printed);
         Ok(if printed {
@@ -139,7 +116,7 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(desc = "Only these keys.")] keys: Option<Vec<String>>,
     ) -> Result<Vec<Figure>> {
-        let rows = self.many::<HeadlinesOf>(ctx).await?;
+        let rows = many::<HeadlinesOf>(ctx, self.key()).await?;
         Ok(rows
             .iter()
             .filter(|h| keys.as_ref().is_none_or(|k| k.contains(&h.key)))
@@ -173,18 +150,12 @@ impl Budget {
     /// Government procurement summary; null if the year states none.
     async fn procurement(&self, ctx: &Context<'_>) -> Result<Option<Procurement>> {
         Ok(Procurement::from_figures(
-            &self.many::<HeadlinesOf>(ctx).await?,
+            &many::<HeadlinesOf>(ctx, self.key()).await?,
         ))
     }
     /// 三公 (three public expenses) items, total first.
     async fn three_public_expenses(&self, ctx: &Context<'_>) -> Result<Vec<ThreePublicExpense>> {
-        Ok(self
-            .many::<ThreePublicOf>(ctx)
-            .await?
-            .iter()
-            .cloned()
-            .map(ThreePublicExpense)
-            .collect())
+        each::<ThreePublicOf, _>(ctx, self.key(), ThreePublicExpense).await
     }
     /// Performance indicators (表12), in printed order.
     async fn performance_indicators(
@@ -193,7 +164,7 @@ impl Budget {
         #[graphql(desc = "Only this 一级指标 (e.g. 产出).")] category: Option<String>,
         #[graphql(desc = "Only this 二级指标 (e.g. 数量).")] subcategory: Option<String>,
     ) -> Result<Vec<Indicator>> {
-        let rows = self.many::<IndicatorsOf>(ctx).await?;
+        let rows = many::<IndicatorsOf>(ctx, self.key()).await?;
         Ok(rows
             .iter()
             .filter(|i| category.as_ref().is_none_or(|c| &i.category == c))
@@ -208,11 +179,9 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this kind.")] kind: Option<GoalKind>,
     ) -> Result<Vec<Goal>> {
-        let rows = self.many::<GoalsOf>(ctx).await?;
-        Ok(rows
-            .iter()
-            .cloned()
-            .map(Goal)
+        let goals = each::<GoalsOf, _>(ctx, self.key(), Goal).await?;
+        Ok(goals
+            .into_iter()
             .filter(|g| {
                 kind.is_none_or(|k| {
                     (k == GoalKind::Performance) == (g.0.kind == entity::GoalKind::Performance)
@@ -222,13 +191,7 @@ impl Budget {
     }
     /// Annual tasks with their funding (表12 年度主要任务).
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
-        Ok(self
-            .many::<TasksOf>(ctx)
-            .await?
-            .iter()
-            .cloned()
-            .map(Task)
-            .collect())
+        each::<TasksOf, _>(ctx, self.key(), Task).await
     }
     /// Consistency checks computed at load, in a stable order.
     async fn checks(
@@ -236,24 +199,15 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(desc = "Only checks with this outcome.")] status: Option<CheckStatus>,
     ) -> Result<Vec<Check>> {
-        Ok(self
-            .many::<ChecksOf>(ctx)
-            .await?
-            .iter()
-            .cloned()
-            .map(Check)
+        let checks = each::<ChecksOf, _>(ctx, self.key(), Check).await?;
+        Ok(checks
+            .into_iter()
             .filter(|c| c.has_status(status))
             .collect())
     }
     /// Statements of the disclosure that carry no figure (notes, explanations).
     async fn statements(&self, ctx: &Context<'_>) -> Result<Vec<Statement>> {
-        Ok(self
-            .many::<NotesOf>(ctx)
-            .await?
-            .iter()
-            .cloned()
-            .map(Statement)
-            .collect())
+        each::<NotesOf, _>(ctx, self.key(), Statement).await
     }
     /// The tables of the disclosure that print anything for this year, by number, including
     /// tables printed empty (表10, 表11, `isEmpty`). A prior year lists the tables that print

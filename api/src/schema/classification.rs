@@ -93,24 +93,13 @@ impl ClassificationNode {
     }
     /// The parent node; null for a root.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<ClassificationNode>> {
-        let Some(id) = self.0.parent_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(One::<NodeById>::new(id))
+        Ok(one::<NodeById>(ctx, self.0.parent_id)
             .await?
             .map(ClassificationNode))
     }
     /// Child nodes, by code.
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<ClassificationNode>> {
-        let kids = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<ChildrenOf>::new(self.0.id))
-            .await?;
-        Ok(kids
-            .map(|k| k.iter().cloned().map(ClassificationNode).collect())
-            .unwrap_or_default())
+        each::<ChildrenOf, _>(ctx, self.0.id, ClassificationNode).await
     }
     /// Where the COFOG crosswalk places this node's amounts (functional scheme only; null for
     /// other schemes). See `aggregate(groupBy: [COFOG])`.
@@ -327,10 +316,6 @@ impl ClassificationQuery {
         #[graphql(desc = "The code, e.g. `2013799`.")] code: String,
     ) -> Result<Option<ClassificationNode>> {
         let key = (scheme.as_str().to_owned(), code);
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(One::<NodeByCode>::new(key))
-            .await?
-            .map(ClassificationNode))
+        Ok(one::<NodeByCode>(ctx, key).await?.map(ClassificationNode))
     }
 }

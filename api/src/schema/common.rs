@@ -1,7 +1,7 @@
 //! Types shared by every part of the schema: money units, sources, year-over-year changes.
 
 use crate::error::{ApiError, Result};
-use crate::loaders::{Group, Loaders, Many, One, SourceById};
+use crate::loaders::{Group, SourceById, many, one};
 use async_graphql::{
     Context, Enum, InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject,
     Value,
@@ -115,14 +115,7 @@ impl Source {
 
 /// Loads a source by id: every `source` field (null where there is no source).
 pub async fn source(ctx: &Context<'_>, id: impl Into<Option<i32>>) -> Result<Option<Source>> {
-    let Some(id) = id.into() else {
-        return Ok(None);
-    };
-    let loader = ctx.data_unchecked::<Loaders>();
-    Ok(loader
-        .load_one(One::<SourceById>::new(id))
-        .await?
-        .map(Source))
+    Ok(one::<SourceById>(ctx, id).await?.map(Source))
 }
 
 /// The comparison of an amount with the same item in another year.
@@ -271,11 +264,7 @@ where
     G: Group,
     <G::Entity as EntityTrait>::Model: Compared,
 {
-    let rows = ctx
-        .data_unchecked::<Loaders>()
-        .load_one(Many::<G>::new(base_key))
-        .await?
-        .unwrap_or_default();
+    let rows = many::<G>(ctx, base_key).await?;
     Ok(compare_rows(row, base_year, &rows, same))
 }
 

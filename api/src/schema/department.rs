@@ -38,24 +38,13 @@ impl Department {
     }
     /// The department this unit belongs to; null for a top-level department.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
-        let Some(id) = self.0.parent_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(One::<DepartmentById>::new(id))
+        Ok(one::<DepartmentById>(ctx, self.0.parent_id)
             .await?
             .map(Department))
     }
     /// Units that belong to this department.
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
-        let units = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<UnitsOf>::new(self.0.id))
-            .await?;
-        Ok(units
-            .map(|u| u.iter().cloned().map(Department).collect())
-            .unwrap_or_default())
+        each::<UnitsOf, _>(ctx, self.0.id, Department).await
     }
     /// Duties, internal divisions and staffing stated for a year; null if none are stated.
     async fn profile(
@@ -310,10 +299,6 @@ impl DepartmentQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Department code, e.g. `pingshan-gsdmb`.")] code: String,
     ) -> Result<Option<Department>> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(One::<DepartmentByCode>::new(code))
-            .await?
-            .map(Department))
+        Ok(one::<DepartmentByCode>(ctx, code).await?.map(Department))
     }
 }

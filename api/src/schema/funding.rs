@@ -18,9 +18,7 @@ impl Funding {
     /// 履职类项目拨款, …). Subtotal columns (`101` 一般公共预算拨款 小计) are listed too: add up
     /// the sources without children among them to get the row's total.
     async fn revenue_source(&self, ctx: &Context<'_>) -> Result<Option<ClassificationNode>> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .load_one(One::<NodeById>::new(self.0.revenue_node_id))
+        Ok(one::<NodeById>(ctx, self.0.revenue_node_id)
             .await?
             .map(ClassificationNode))
     }
@@ -46,12 +44,9 @@ pub async fn funding(
     table: i32,
     row: &str,
 ) -> Result<Vec<Funding>> {
-    let loader = ctx.data_unchecked::<Loaders>();
-    let rows = loader
-        .load_one(Many::<AllocationsOf>::new(key))
-        .await?
-        .unwrap_or_default();
-    let sources = loader
+    let rows = many::<AllocationsOf>(ctx, key).await?;
+    let sources = ctx
+        .data_unchecked::<Loaders>()
         .load_many(rows.iter().map(|a| One::<SourceById>::new(a.source_id)))
         .await?;
     let in_table = |a: &allocation::Model| {

@@ -23,18 +23,10 @@ pub struct BudgetLine {
 /// Loads the lines a department-year serves for a scheme (one per node, chosen at load: see
 /// `seed::Dataset::primary_lines`) and assembles them as trees.
 pub async fn trees(ctx: &Context<'_>, key: DeptYear, scheme: Scheme) -> Result<Vec<BudgetLine>> {
-    let loader = ctx.data_unchecked::<Loaders>();
-    let merged: Vec<budget_line::Model> = loader
-        .load_one(Many::<PrimaryLinesOf>::new((
-            key.0,
-            key.1,
-            scheme.as_str().to_owned(),
-        )))
-        .await?
-        .map(|lines| lines.to_vec())
-        .unwrap_or_default();
+    let key = (key.0, key.1, scheme.as_str().to_owned());
+    let merged = many::<PrimaryLinesOf>(ctx, key).await?.to_vec();
     // Nodes come straight from the data version's catalogue.
-    Ok(assemble(merged, loader.catalog()))
+    Ok(assemble(merged, catalog(ctx)))
 }
 
 fn assemble(lines: Vec<budget_line::Model>, catalog: &Catalog) -> Vec<BudgetLine> {

@@ -34,11 +34,7 @@ impl Project {
     }
     /// The project's budget in every department-year, ascending by year.
     async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<ProjectBudget>> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<BudgetsOfProject>::new(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows = many::<BudgetsOfProject>(ctx, self.0.id).await?;
         ProjectBudget::with_projects(ctx, &rows).await
     }
 }
@@ -139,11 +135,7 @@ impl ProjectBudget {
     }
     /// Performance goals (第七部分), in printed order.
     async fn performance_goals(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
-            .load_one(Many::<ProjectGoalsOf>::new(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows = many::<ProjectGoalsOf>(ctx, self.0.id).await?;
         Ok(rows.iter().map(|g| g.text.clone()).collect())
     }
     /// Where the amount is printed or stated.

@@ -410,16 +410,6 @@ pub struct Facts {
     pub tables: BTreeMap<i32, source::Model>,
 }
 
-async fn many<G: Group>(ctx: &Context<'_>, key: G::Key) -> Result<Arc<Vec<Model<G>>>> {
-    Ok(ctx
-        .data_unchecked::<Loaders>()
-        .load_one(Many::<G>::new(key))
-        .await?
-        .unwrap_or_default())
-}
-
-type Model<G> = <<G as Group>::Entity as sea_orm::EntityTrait>::Model;
-
 impl Facts {
     /// Loads the facts of a department-year.
     pub async fn load(
