@@ -57,3 +57,57 @@ async fn every_type_field_argument_and_enum_value_has_a_description() {
     }
     assert!(missing.is_empty(), "undocumented: {missing:#?}");
 }
+
+/// The schema modules import each other in one direction only (`department` below `budget`,
+/// `classification` below `aggregate`, …): a module never reaches, through `super::…` paths,
+/// a module that reaches it. Test modules (`use super::*`) are not counted.
+#[test]
+fn schema_modules_import_each_other_without_loops() {
+    let dir = format!("{}/../api/src/schema", env!("CARGO_MANIFEST_DIR"));
+    let mut imports = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let module = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut used: Vec<String> = text
+            .split("super::")
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            })
+            .filter(|name| !name.is_empty() && *name != module)
+            .collect();
+        used.sort();
+        used.dedup();
+        imports.insert(module, used);
+    }
+    assert!(imports.len() > 10, "schema modules not found in {dir}");
+    // Depth-first search; a module met again while still on the path closes a loop.
+    fn visit<'a>(
+        module: &'a str,
+        imports: &'a std::collections::BTreeMap<String, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) {
+        if let Some(at) = path.iter().position(|m| *m == module) {
+            panic!(
+                "schema modules import in a loop: {}",
+                path[at..].join(" → ") + " → " + module
+            );
+        }
+        if !done.insert(module) {
+            return;
+        }
+        path.push(module);
+        for next in imports.get(module).into_iter().flatten() {
+            visit(next, imports, path, done);
+        }
+        path.pop();
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for module in imports.keys() {
+        visit(module, &imports, &mut Vec::new(), &mut done);
+    }
+}

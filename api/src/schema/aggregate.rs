@@ -2,7 +2,7 @@
 //! of year, department, classification node and COFOG function (the OpenSpending cube's
 //! aggregate / drilldown / cut / order / page, with exact decimals).
 
-use super::classification::{ClassificationNode, Scheme};
+use super::classification::{ClassificationNode, CofogFunction, Scheme};
 use super::common::{Change, Decimal, MoneyUnit, money};
 use super::department::Department;
 use super::relay::Window;
@@ -216,35 +216,6 @@ impl CellKey {
             self.amount,
             (None, None),
         ))
-    }
-}
-
-/// A COFOG function: a division (`01`) or a group (`01.3`) of the UN Classification of the
-/// Functions of Government (COFOG 1999, as in the IMF GFS Manual 2014).
-#[derive(SimpleObject, Clone)]
-pub struct CofogFunction {
-    /// Code (`01`, `01.3`).
-    pub code: String,
-    /// 1 = division, 2 = group.
-    pub level: i32,
-    /// Chinese name.
-    pub name: String,
-    /// English name as in COFOG.
-    pub name_en: String,
-    /// The division of a group; null for a division.
-    pub parent_code: Option<String>,
-}
-
-impl CofogFunction {
-    pub fn of(code: &str) -> Option<CofogFunction> {
-        let f = Crosswalk::bundled().function(code)?;
-        Some(CofogFunction {
-            code: f.code.clone(),
-            level: f.level,
-            name: f.name.clone(),
-            name_en: f.name_en.clone(),
-            parent_code: f.parent_code.clone(),
-        })
     }
 }
 

@@ -3,26 +3,17 @@
 use super::accountability::{Check, CheckStatus, Goal, GoalKind, Indicator, Statement, Task};
 use super::classification::Scheme;
 use super::common::{Basis, Decimal, MoneyUnit, Source};
-use super::department::Department;
+use super::department::{Budget, Department};
 use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure, figure_basis};
 use super::funding::{Funding, funding};
 use super::lines::{BudgetLine, select, trees};
 use super::projects::{ProjectBudget, department_projects};
-use super::reference::FiscalYear;
 use super::relay::global_id;
 use super::tables::{Facts, PrintedTable};
 use crate::catalog::{EXPENDITURE_TOTAL, REVENUE_TOTAL};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
-use entity::department;
-
-/// A department's budget for one fiscal year.
-#[derive(Clone)]
-pub struct Budget {
-    pub department: department::Model,
-    pub year: i32,
-}
 
 impl Budget {
     fn key(&self) -> DeptYear {
@@ -226,5 +217,19 @@ impl Budget {
         Ok(Facts::load(ctx, &self.department, self.year)
             .await?
             .table(number))
+    }
+}
+
+/// A fiscal year some dataset reports on.
+pub struct FiscalYear {
+    pub year: i32,
+}
+
+/// A fiscal year some dataset reports on.
+#[Object]
+impl FiscalYear {
+    /// The year (`2023`).
+    async fn year(&self) -> i32 {
+        self.year
     }
 }

@@ -1,9 +1,9 @@
 //! Classification schemes (functional, economic, revenue) and their nodes.
 
-use super::aggregate::{CofogFunction, CofogRule};
 use super::common::{Decimal, MoneyUnit, Source, money, source};
 use super::department::Department;
 use super::relay::{Window, global_id};
+use crate::aggregate::CofogRule;
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::connection::PageInfo;
@@ -14,6 +14,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, RelationDef,
 };
+use seed::cofog::Crosswalk;
 
 /// A classification scheme.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -317,5 +318,34 @@ impl ClassificationQuery {
     ) -> Result<Option<ClassificationNode>> {
         let key = (scheme.as_str().to_owned(), code);
         Ok(one::<NodeByCode>(ctx, key).await?.map(ClassificationNode))
+    }
+}
+
+/// A COFOG function: a division (`01`) or a group (`01.3`) of the UN Classification of the
+/// Functions of Government (COFOG 1999, as in the IMF GFS Manual 2014).
+#[derive(SimpleObject, Clone)]
+pub struct CofogFunction {
+    /// Code (`01`, `01.3`).
+    pub code: String,
+    /// 1 = division, 2 = group.
+    pub level: i32,
+    /// Chinese name.
+    pub name: String,
+    /// English name as in COFOG.
+    pub name_en: String,
+    /// The division of a group; null for a division.
+    pub parent_code: Option<String>,
+}
+
+impl CofogFunction {
+    pub fn of(code: &str) -> Option<CofogFunction> {
+        let f = Crosswalk::bundled().function(code)?;
+        Some(CofogFunction {
+            code: f.code.clone(),
+            level: f.level,
+            name: f.name.clone(),
+            name_en: f.name_en.clone(),
+            parent_code: f.parent_code.clone(),
+        })
     }
 }

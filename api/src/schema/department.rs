@@ -1,6 +1,5 @@
 //! Departments and their units: the catalogue, profiles (duties, divisions, staffing).
 
-use super::budget::Budget;
 use super::common::{Source, check_year, source};
 use super::relay::{Window, global_id};
 use crate::error::Result;
@@ -301,4 +300,12 @@ impl DepartmentQuery {
     ) -> Result<Option<Department>> {
         Ok(one::<DepartmentByCode>(ctx, code).await?.map(Department))
     }
+}
+
+/// A department's budget for one fiscal year: the handle `Department.budget` returns; its fields
+/// are answered in `budget.rs`.
+#[derive(Clone)]
+pub struct Budget {
+    pub department: department::Model,
+    pub year: i32,
 }

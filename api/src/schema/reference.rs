@@ -1,29 +1,15 @@
 //! Fiscal years, the glossary, loaded datasets, and Relay `node(id:)`.
 
-use super::budget::Budget;
+use super::budget::FiscalYear;
 use super::classification::ClassificationNode;
 use super::common::{Source, source};
-use super::department::Department;
+use super::department::{Budget, Department};
 use super::projects::Project;
 use super::relay::parse_global_id;
 use crate::error::{ApiError, Result};
 use crate::loaders::*;
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{dataset, glossary_term};
-
-/// A fiscal year some dataset reports on.
-pub struct FiscalYear {
-    pub year: i32,
-}
-
-/// A fiscal year some dataset reports on.
-#[Object]
-impl FiscalYear {
-    /// The year (`2023`).
-    async fn year(&self) -> i32 {
-        self.year
-    }
-}
 
 /// A glossary term (名词解释).
 pub struct GlossaryTerm(glossary_term::Model);
