@@ -6,7 +6,8 @@
 # canonical query plus the static /healthz (the HTTP ceiling) at 1, 16 and 64 connections, with
 # the response cache on and off; on the big datasets, with the cache on, the exploration
 # workload too: FunctionalTree with (code, year) drawn at random per request (bench/random.lua).
-# Then the in-memory ceiling (the same selection answered from memory through the same stack)
+# Then the in-memory ceiling (the API's own schema and resolvers with every line in memory and no
+# database behind them)
 # and PostGraphile 5 on the same questions, each answer checked against ours first. Writes
 # bench/results/<timestamp>/{results.jsonl,summary.md}. Tests never assert timings; this does
 # not either — it measures.
