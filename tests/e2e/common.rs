@@ -21,7 +21,7 @@ pub struct TestDb {
     /// Its URL (for code that connects on its own, as the server does).
     pub url: String,
     /// The SQLite file, removed when the test is done (PostgreSQL test databases are dropped
-    /// by the next run that reuses their name).
+    /// by the next run: `sweep_finished_runs`).
     file: Option<std::path::PathBuf>,
 }
 
@@ -29,6 +29,34 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         for file in self.files() {
             let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+/// Whether this process has dropped the databases earlier test runs left on the server.
+static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Drops the `budget_test_<pid>_<n>` databases of test processes that are no longer running:
+/// a test's own database lives until the process ends (its pool may still hold connections), so
+/// each run clears what the runs before it left, instead of letting them pile up on the server.
+async fn sweep_finished_runs(server: &DatabaseConnection) {
+    use sea_orm::Statement;
+    let rows = server
+        .query_all_raw(Statement::from_string(
+            server.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'budget\\_test\\_%'",
+        ))
+        .await
+        .expect("list test databases");
+    for row in rows {
+        let name: String = row.try_get("", "datname").expect("datname");
+        let pid = name.split('_').nth(2).unwrap_or_default();
+        let running = std::path::Path::new("/proc").join(pid).exists();
+        if !running && pid.chars().all(|c| c.is_ascii_digit()) && !pid.is_empty() {
+            server
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop a finished run's test database");
         }
     }
 }
@@ -42,6 +70,9 @@ async fn fresh_url() -> (String, Option<std::path::PathBuf>) {
             let server = Database::connect(&admin)
                 .await
                 .expect("connect to TEST_DATABASE_URL");
+            if !SWEPT.swap(true, Ordering::SeqCst) {
+                sweep_finished_runs(&server).await;
+            }
             server
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
                 .await
