@@ -6,7 +6,6 @@ use crate::files::DataSource;
 use crate::fixed;
 use crate::package;
 use crate::rows::*;
-use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 /// A disclosure whose files have been read and cross-checked.
@@ -17,18 +16,8 @@ pub struct Dataset {
     /// the dataset so an export writes them back.
     pub metadata: serde_json::Map<String, serde_json::Value>,
     pub content_hash: String,
-    pub sources: Vec<Line<SourceRow>>,
-    pub departments: Vec<Line<DepartmentRow>>,
-    pub staffing: Vec<Line<StaffingRow>>,
-    pub classifications: Vec<Line<ClassificationRow>>,
-    pub budget_lines: Vec<Line<BudgetLineRow>>,
-    pub allocations: Vec<Line<AllocationRow>>,
-    pub headlines: Vec<Line<HeadlineRow>>,
-    pub projects: Vec<Line<ProjectRow>>,
-    pub subprojects: Vec<Line<SubprojectRow>>,
-    pub three_public: Vec<Line<ThreePublicRow>>,
-    pub tasks: Vec<Line<TaskRow>>,
-    pub indicators: Vec<Line<IndicatorRow>>,
+    /// The rows of every CSV file (also reachable directly: `dataset.budget_lines`).
+    pub tables: Tables,
     pub text: Text,
     /// Look-up tables over the rows, built on first use.
     index: std::sync::OnceLock<Index>,
@@ -43,6 +32,14 @@ struct Index {
     headlines: HashMap<(String, i32, String), usize>,
 }
 
+impl std::ops::Deref for Dataset {
+    type Target = Tables;
+
+    fn deref(&self) -> &Tables {
+        &self.tables
+    }
+}
+
 /// Collects errors instead of stopping at the first, so one run reports them all.
 #[derive(Default)]
 struct Errors(Vec<DataError>);
@@ -52,14 +49,9 @@ impl Errors {
         self.0.push(DataError::at(file, line, column, reason));
     }
 
-    /// Reads the CSV of the resource `name`, checking its header against the resource's columns.
-    fn csv<T: serde::de::DeserializeOwned>(
-        &mut self,
-        source: &DataSource,
-        name: &str,
-    ) -> Vec<Line<T>> {
-        let resource = package::resource(name);
-        let (file, columns) = (resource.path(), resource.columns());
+    /// Reads the CSV of `T`'s resource, checking its header against the resource's columns.
+    fn csv<T: Row>(&mut self, source: &DataSource) -> Vec<Line<T>> {
+        let (file, columns) = (T::RESOURCE.path(), T::RESOURCE.columns());
         let file = file.as_str();
         let text = match source.read(file) {
             Ok(text) => text,
@@ -92,17 +84,37 @@ impl Errors {
             .ok()
     }
 
-    /// Flags a figure that cannot be stored exactly.
-    fn amount(&mut self, file: &str, line: u64, column: &str, value: Option<Decimal>) {
-        if let Some(value) = value
-            && fixed::to_units(value).is_none()
-        {
-            self.push(
-                file,
-                line,
-                column,
-                format!("`{value}` has more than 4 decimal places or is too large"),
-            );
+    /// Flags every figure of a row that cannot be stored exactly.
+    fn amounts(&mut self, file: &str, line: u64, row: &impl Row) {
+        for (column, value) in row.amounts() {
+            if fixed::to_units(value).is_none() {
+                self.push(
+                    file,
+                    line,
+                    column,
+                    format!("`{value}` has more than 4 decimal places or is too large"),
+                );
+            }
+        }
+    }
+
+    /// Checks the references and the key of every fact row of `rows`, then hands each row to
+    /// `more` for the checks particular to its table.
+    fn facts<'a, R: Fact, K: std::hash::Hash + Eq>(
+        &mut self,
+        refs: &Refs<'_>,
+        rows: &'a [Line<R>],
+        key: (&str, impl Fn(&'a R) -> K),
+        mut more: impl FnMut(&mut Self, &str, u64, &'a R),
+    ) {
+        let file = R::RESOURCE.path();
+        let mut seen = HashMap::new();
+        for Line { line, row } in rows {
+            let (department, year, source) = row.refs();
+            refs.check(self, &file, *line, department, year, source);
+            self.unique(&mut seen, (key.1)(row), &file, *line, key.0);
+            more(self, &file, *line, row);
+            self.amounts(&file, *line, row);
         }
     }
 
@@ -129,6 +141,40 @@ impl Errors {
                 format!("duplicate row (same key as line {first})"),
             );
         }
+    }
+}
+
+/// A row that states a fact of a department-year, from a source.
+trait Fact: Row {
+    /// Its department, year and source.
+    fn refs(&self) -> (&str, i32, &str);
+}
+
+macro_rules! facts {
+    ($($row:ty),*) => {$(
+        impl Fact for $row {
+            fn refs(&self) -> (&str, i32, &str) {
+                (&self.department, self.year, &self.source)
+            }
+        }
+    )*};
+}
+
+facts!(
+    StaffingRow,
+    BudgetLineRow,
+    AllocationRow,
+    HeadlineRow,
+    ProjectRow,
+    SubprojectRow,
+    ThreePublicRow,
+    TaskRow,
+    IndicatorRow
+);
+
+impl ReadTable for (&mut Errors, &DataSource) {
+    fn table<T: Row>(&mut self) -> Vec<Line<T>> {
+        self.0.csv(self.1)
     }
 }
 
@@ -190,18 +236,7 @@ impl Dataset {
         let dataset = Dataset {
             content_hash,
             metadata,
-            sources: e.csv(source, "sources"),
-            departments: e.csv(source, "departments"),
-            staffing: e.csv(source, "staffing"),
-            classifications: e.csv(source, "classifications"),
-            budget_lines: e.csv(source, "budget_lines"),
-            allocations: e.csv(source, "allocations"),
-            headlines: e.csv(source, "headlines"),
-            projects: e.csv(source, "projects"),
-            subprojects: e.csv(source, "subprojects"),
-            three_public: e.csv(source, "three_public"),
-            tasks: e.csv(source, "tasks"),
-            indicators: e.csv(source, "indicators"),
+            tables: Tables::read(&mut (&mut e, source)),
             index: std::sync::OnceLock::new(),
             package: match package {
                 Some(p) => p,
@@ -223,7 +258,7 @@ impl Dataset {
         }
     }
 
-    fn validate(&self, e: &mut Errors) {
+    fn validate<'a>(&'a self, e: &mut Errors) {
         let p = &self.package;
         let file = "datapackage.json";
         if p.currency != "CNY" {
@@ -294,24 +329,12 @@ impl Dataset {
             sources: self.sources.iter().map(|l| l.row.key.as_str()).collect(),
         };
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.staffing {
-            refs.check(
-                e,
-                "staffing.csv",
-                *line,
-                &row.department,
-                row.year,
-                &row.source,
-            );
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, row.scope),
-                "staffing.csv",
-                *line,
-                "scope",
-            );
-        }
+        e.facts(
+            &refs,
+            &self.staffing,
+            ("scope", |r| (&r.department, r.year, r.scope)),
+            |_, _, _, _| {},
+        );
 
         let mut nodes: HashMap<(Scheme, &str), u64> = HashMap::new();
         for Line { line, row } in &self.classifications {
@@ -348,254 +371,186 @@ impl Dataset {
             .collect();
         let any_project: HashSet<&str> = self.projects.iter().map(|l| l.row.key.as_str()).collect();
 
-        let mut seen = HashMap::new();
         let mut line_codes: HashSet<(&str, i32, &str, &str)> = HashSet::new();
-        for Line { line, row } in &self.budget_lines {
-            let f = "budget_lines.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.nonempty(f, *line, "label", &row.label);
-            if let Some(code) = &row.code {
-                let known = match row.scheme {
-                    Scheme::Project => any_project.contains(code.as_str()),
-                    scheme => nodes.contains_key(&(scheme, code.as_str())),
-                };
-                if !known {
+        let key = |r: &'a BudgetLineRow| {
+            (
+                &r.department,
+                r.year,
+                &r.source,
+                r.scheme,
+                r.code.as_deref(),
+            )
+        };
+        e.facts(
+            &refs,
+            &self.budget_lines,
+            ("code", key),
+            |e, f, line, row| {
+                e.nonempty(f, line, "label", &row.label);
+                if let Some(code) = &row.code {
+                    let known = match row.scheme {
+                        Scheme::Project => any_project.contains(code.as_str()),
+                        scheme => nodes.contains_key(&(scheme, code.as_str())),
+                    };
+                    if !known {
+                        e.push(
+                            f,
+                            line,
+                            "code",
+                            format!("unknown {} code `{code}`", row.scheme.as_str()),
+                        );
+                    }
+                    line_codes.insert((&row.department, row.year, &row.source, code));
+                }
+            },
+        );
+
+        let key =
+            |r: &'a AllocationRow| (&r.department, r.year, &r.source, &r.row, &r.revenue_code);
+        e.facts(
+            &refs,
+            &self.allocations,
+            ("revenue_code", key),
+            |e, f, line, row| {
+                if !nodes.contains_key(&(Scheme::Revenue, row.revenue_code.as_str())) {
                     e.push(
                         f,
-                        *line,
-                        "code",
-                        format!("unknown {} code `{code}`", row.scheme.as_str()),
+                        line,
+                        "revenue_code",
+                        format!("unknown REVENUE code `{}`", row.revenue_code),
                     );
                 }
-                line_codes.insert((&row.department, row.year, &row.source, code));
-            }
-            e.unique(
-                &mut seen,
-                (
-                    &row.department,
-                    row.year,
-                    &row.source,
-                    row.scheme,
-                    row.code.as_deref(),
-                ),
-                f,
-                *line,
-                "code",
-            );
-            for (column, value) in [
-                ("total", row.total),
-                ("basic", row.basic),
-                ("project", row.project),
-                ("procurement", row.procurement),
-                ("sme_reserved", row.sme_reserved),
-                ("small_micro_reserved", row.small_micro_reserved),
-            ] {
-                e.amount(f, *line, column, value);
-            }
-        }
+                if let Some(r) = &row.row
+                    && !line_codes.contains(&(
+                        row.department.as_str(),
+                        row.year,
+                        row.source.as_str(),
+                        r.as_str(),
+                    ))
+                {
+                    e.push(
+                        f,
+                        line,
+                        "row",
+                        format!(
+                            "no budget line `{r}` in {} for this department-year",
+                            row.source
+                        ),
+                    );
+                }
+            },
+        );
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.allocations {
-            let f = "allocations.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            if !nodes.contains_key(&(Scheme::Revenue, row.revenue_code.as_str())) {
-                e.push(
-                    f,
-                    *line,
-                    "revenue_code",
-                    format!("unknown REVENUE code `{}`", row.revenue_code),
-                );
-            }
-            if let Some(r) = &row.row
-                && !line_codes.contains(&(
+        e.facts(
+            &refs,
+            &self.headlines,
+            ("key", |r| (&r.department, r.year, &r.key)),
+            |e, f, line, row| {
+                e.nonempty(f, line, "name", &row.name);
+                e.nonempty(f, line, "unit", &row.unit);
+                for also in row.also_in.iter().flat_map(|a| a.split(';')) {
+                    if !refs.sources.contains(also.trim()) {
+                        e.push(f, line, "also_in", format!("unknown source `{also}`"));
+                    }
+                }
+            },
+        );
+
+        let mut names: HashMap<&str, (&str, &str, u64)> = HashMap::new();
+        e.facts(
+            &refs,
+            &self.projects,
+            ("key", |r| (&r.department, r.year, &r.key)),
+            |e, f, line, row| {
+                e.nonempty(f, line, "name", &row.name);
+                if let Some((name, name_en, first)) =
+                    names.insert(&row.key, (&row.name, &row.name_en, line))
+                    && (name != row.name || name_en != row.name_en)
+                {
+                    e.push(
+                        f,
+                        line,
+                        "name",
+                        format!("project `{}` is named differently on line {first}", row.key),
+                    );
+                }
+            },
+        );
+
+        let key = |r: &'a SubprojectRow| (&r.department, r.year, &r.project_key, r.position);
+        e.facts(
+            &refs,
+            &self.subprojects,
+            ("position", key),
+            |e, f, line, row| {
+                if !project_keys.contains(&(
                     row.department.as_str(),
                     row.year,
-                    row.source.as_str(),
-                    r.as_str(),
-                ))
-            {
-                e.push(
-                    f,
-                    *line,
-                    "row",
-                    format!(
-                        "no budget line `{r}` in {} for this department-year",
-                        row.source
-                    ),
-                );
-            }
-            e.unique(
-                &mut seen,
-                (
-                    &row.department,
-                    row.year,
-                    &row.source,
-                    &row.row,
-                    &row.revenue_code,
-                ),
-                f,
-                *line,
-                "revenue_code",
-            );
-            e.amount(f, *line, "amount", Some(row.amount));
-        }
-
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.headlines {
-            let f = "headlines.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.key),
-                f,
-                *line,
-                "key",
-            );
-            e.nonempty(f, *line, "name", &row.name);
-            e.nonempty(f, *line, "unit", &row.unit);
-            for also in row.also_in.iter().flat_map(|a| a.split(';')) {
-                if !refs.sources.contains(also.trim()) {
-                    e.push(f, *line, "also_in", format!("unknown source `{also}`"));
+                    row.project_key.as_str(),
+                )) {
+                    e.push(
+                        f,
+                        line,
+                        "project_key",
+                        format!("no project `{}` for this department-year", row.project_key),
+                    );
                 }
-            }
-            e.amount(f, *line, "amount", row.amount);
-            e.amount(f, *line, "stated_change", row.stated_change);
-            e.amount(f, *line, "stated_percent", row.stated_percent);
-        }
-
-        let mut seen = HashMap::new();
-        let mut names: HashMap<&str, (&str, &str, u64)> = HashMap::new();
-        for Line { line, row } in &self.projects {
-            let f = "projects.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.key),
-                f,
-                *line,
-                "key",
-            );
-            e.nonempty(f, *line, "name", &row.name);
-            if let Some((name, name_en, first)) =
-                names.insert(&row.key, (&row.name, &row.name_en, *line))
-                && (name != row.name || name_en != row.name_en)
-            {
-                e.push(
-                    f,
-                    *line,
-                    "name",
-                    format!("project `{}` is named differently on line {first}", row.key),
-                );
-            }
-            e.amount(f, *line, "amount", row.amount);
-            e.amount(f, *line, "stated_change", row.stated_change);
-            e.amount(f, *line, "stated_percent", row.stated_percent);
-        }
-
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.subprojects {
-            let f = "subprojects.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            if !project_keys.contains(&(
-                row.department.as_str(),
-                row.year,
-                row.project_key.as_str(),
-            )) {
-                e.push(
-                    f,
-                    *line,
-                    "project_key",
-                    format!("no project `{}` for this department-year", row.project_key),
-                );
-            }
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.project_key, row.position),
-                f,
-                *line,
-                "position",
-            );
-            e.nonempty(f, *line, "name", &row.name);
-            e.amount(f, *line, "amount", row.amount);
-        }
+                e.nonempty(f, line, "name", &row.name);
+            },
+        );
 
         let keys: HashSet<(&str, i32, &str)> = self
             .three_public
             .iter()
             .map(|l| (l.row.department.as_str(), l.row.year, l.row.key.as_str()))
             .collect();
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.three_public {
-            let f = "three_public.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.key),
-                f,
-                *line,
-                "key",
-            );
-            if let Some(parent) = &row.parent_key
-                && !keys.contains(&(row.department.as_str(), row.year, parent.as_str()))
-            {
-                e.push(f, *line, "parent_key", format!("unknown parent `{parent}`"));
-            }
-            e.amount(f, *line, "amount", row.amount);
-            e.amount(f, *line, "stated_change", row.stated_change);
-            e.amount(f, *line, "stated_percent", row.stated_percent);
-        }
+        e.facts(
+            &refs,
+            &self.three_public,
+            ("key", |r| (&r.department, r.year, &r.key)),
+            |e, f, line, row| {
+                if let Some(parent) = &row.parent_key
+                    && !keys.contains(&(row.department.as_str(), row.year, parent.as_str()))
+                {
+                    e.push(f, line, "parent_key", format!("unknown parent `{parent}`"));
+                }
+            },
+        );
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.tasks {
-            let f = "tasks.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, row.position),
-                f,
-                *line,
-                "position",
-            );
-            e.nonempty(f, *line, "name", &row.name);
-            if let Some(key) = &row.project_key
-                && !project_keys.contains(&(row.department.as_str(), row.year, key.as_str()))
-            {
-                e.push(
-                    f,
-                    *line,
-                    "project_key",
-                    format!("no project `{key}` for this department-year"),
-                );
-            }
-            for (column, value) in [
-                ("total", row.total),
-                ("fiscal", row.fiscal),
-                ("other", row.other),
-            ] {
-                e.amount(f, *line, column, value);
-            }
-        }
+        e.facts(
+            &refs,
+            &self.tasks,
+            ("position", |r| (&r.department, r.year, r.position)),
+            |e, f, line, row| {
+                e.nonempty(f, line, "name", &row.name);
+                if let Some(key) = &row.project_key
+                    && !project_keys.contains(&(row.department.as_str(), row.year, key.as_str()))
+                {
+                    e.push(
+                        f,
+                        line,
+                        "project_key",
+                        format!("no project `{key}` for this department-year"),
+                    );
+                }
+            },
+        );
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.indicators {
-            let f = "indicators.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, row.position),
-                f,
-                *line,
-                "position",
-            );
-            for (column, value) in [
-                ("category", &row.category),
-                ("subcategory", &row.subcategory),
-                ("name", &row.name),
-                ("target", &row.target),
-            ] {
-                e.nonempty(f, *line, column, value);
-            }
-        }
+        e.facts(
+            &refs,
+            &self.indicators,
+            ("position", |r| (&r.department, r.year, r.position)),
+            |e, f, line, row| {
+                for (column, value) in [
+                    ("category", &row.category),
+                    ("subcategory", &row.subcategory),
+                    ("name", &row.name),
+                    ("target", &row.target),
+                ] {
+                    e.nonempty(f, line, column, value);
+                }
+            },
+        );
 
         self.validate_text(e, &refs, &project_keys);
     }
@@ -764,19 +719,7 @@ impl Dataset {
             .enumerate()
             .map(|(i, l)| (l.row.key.as_str(), i))
             .collect();
-        let printed = |r: &BudgetLineRow| {
-            [
-                r.total,
-                r.basic,
-                r.project,
-                r.procurement,
-                r.sme_reserved,
-                r.small_micro_reserved,
-            ]
-            .iter()
-            .filter(|v| v.is_some())
-            .count()
-        };
+        let printed = |r: &BudgetLineRow| r.amounts().len();
         let mut best: HashMap<(&str, i32, Scheme, &str), usize> = HashMap::new();
         for (i, l) in self.budget_lines.iter().enumerate() {
             let r = &l.row;

@@ -240,6 +240,12 @@ pub trait Row: DeserializeOwned + Serialize {
     fn amounts(&self) -> Vec<(&'static str, Decimal)>;
 }
 
+/// Reads the rows of one resource (see [`Tables::read`]).
+pub trait ReadTable {
+    /// The rows of `T`'s resource.
+    fn table<T: Row>(&mut self) -> Vec<Line<T>>;
+}
+
 /// Declares every CSV resource once: its row struct (columns in file order, each read and
 /// written by its type's [`Cell`]) and primary key. [`RESOURCES`] (the loader's header check
 /// and `datapackage.json`) and the file list ([`crate::files::FILES`], with the bundled copy)
@@ -276,6 +282,21 @@ macro_rules! resources {
 
         /// Every CSV resource, in load order.
         pub const RESOURCES: &[&Resource] = &[$(<$row as Row>::RESOURCE),*];
+
+        /// The rows of every CSV resource, as read.
+        #[derive(Debug, Clone)]
+        pub struct Tables {
+            $(pub $name: Vec<Line<$row>>,)*
+        }
+
+        impl Tables {
+            /// Reads every resource, in load order, through `read`.
+            pub fn read(read: &mut impl ReadTable) -> Tables {
+                Tables {
+                    $($name: read.table(),)*
+                }
+            }
+        }
 
         crate::files::data_files!($($name),*);
     };
