@@ -686,7 +686,7 @@ impl Dataset {
         source: &str,
         scheme: Scheme,
         code: Option<&str>,
-    ) -> Option<&BudgetLineRow> {
+    ) -> Option<&Line<BudgetLineRow>> {
         let key = (
             dept.to_owned(),
             year,
@@ -694,19 +694,16 @@ impl Dataset {
             scheme,
             code.map(str::to_owned),
         );
-        self.index()
-            .lines
-            .get(&key)
-            .map(|&i| &self.budget_lines[i].row)
+        self.index().lines.get(&key).map(|&i| &self.budget_lines[i])
     }
 
     /// A named figure.
-    pub fn headline(&self, dept: &str, year: i32, key: &str) -> Option<&HeadlineRow> {
+    pub fn headline(&self, dept: &str, year: i32, key: &str) -> Option<&Line<HeadlineRow>> {
         let key = (dept.to_owned(), year, key.to_owned());
         self.index()
             .headlines
             .get(&key)
-            .map(|&i| &self.headlines[i].row)
+            .map(|&i| &self.headlines[i])
     }
 
     /// Indexes of the budget lines the API serves: one per (department, year, scheme, code).

@@ -15,6 +15,39 @@ pub struct Line<T> {
     pub row: T,
 }
 
+impl<T> std::ops::Deref for Line<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.row
+    }
+}
+
+impl<T: Row> Line<T> {
+    /// The file and line of the row.
+    pub fn at(&self) -> At {
+        At {
+            file: T::RESOURCE.path(),
+            line: self.line,
+        }
+    }
+}
+
+/// Where a row of a CSV file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    /// The file, relative to the data directory.
+    pub file: String,
+    /// The 1-based line (the header is line 1).
+    pub line: u64,
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, line {}", self.file, self.line)
+    }
+}
+
 /// Reads a CSV file whose header must hold exactly `columns` (in any order).
 pub fn read_csv<T: DeserializeOwned>(
     file: &str,
