@@ -11,9 +11,12 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set,
+    DbErr, EntityTrait, QueryFilter, Set,
 };
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
 const CHUNK: usize = 400;
@@ -219,8 +222,10 @@ async fn mark_consolidated(txn: &DatabaseTransaction) -> Result<()> {
     Ok(())
 }
 
-/// Removes everything an earlier load of the dataset wrote (departments, classification nodes
-/// and projects are shared between datasets and stay; they are updated in place).
+/// Removes everything an earlier load of the dataset wrote: the rows of every table of the
+/// entity list that point at the dataset or one of its sources, children before parents.
+/// (Departments, classification nodes and projects are shared between datasets and stay; they
+/// are updated in place.)
 async fn clear(txn: &DatabaseTransaction, dataset_id: i32) -> Result<()> {
     let sources: Vec<i32> = source::Entity::find()
         .filter(source::Column::DatasetId.eq(dataset_id))
@@ -229,55 +234,31 @@ async fn clear(txn: &DatabaseTransaction, dataset_id: i32) -> Result<()> {
         .into_iter()
         .map(|s| s.id)
         .collect();
-    let budgets: Vec<i32> = project_budget::Entity::find()
-        .filter(project_budget::Column::SourceId.is_in(sources.clone()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    for chunk in budgets.chunks(CHUNK) {
-        subproject::Entity::delete_many()
-            .filter(subproject::Column::ProjectBudgetId.is_in(chunk.to_vec()))
-            .exec(txn)
-            .await?;
-        project_goal::Entity::delete_many()
-            .filter(project_goal::Column::ProjectBudgetId.is_in(chunk.to_vec()))
-            .exec(txn)
-            .await?;
-    }
-    macro_rules! by_source {
-        ($($table:ident),*) => {$(
-            $table::Entity::delete_many().filter($table::Column::SourceId.is_in(sources.clone())).exec(txn).await?;
+    type Delete<'a> = Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 'a>>;
+    let mut deletes: Vec<Delete<'_>> = Vec::new();
+    macro_rules! deletes {
+        ($($table:ident: $entity:ident),*) => {$(
+            for (column, ids) in [("source_id", &sources), ("dataset_id", &vec![dataset_id])] {
+                if let Ok(column) = $table::Column::from_str(column) {
+                    let ids = ids.clone();
+                    deletes.push(Box::pin(async move {
+                        for chunk in ids.chunks(CHUNK) {
+                            $table::Entity::delete_many()
+                                .filter(column.is_in(chunk.to_vec()))
+                                .exec(txn)
+                                .await?;
+                        }
+                        Ok(())
+                    }));
+                }
+            }
         )*};
     }
-    by_source!(
-        project_budget,
-        department_profile,
-        staffing,
-        division,
-        budget_line,
-        allocation,
-        headline,
-        three_public,
-        performance_task,
-        indicator,
-        goal,
-        glossary_term,
-        note
-    );
-    consistency_check::Entity::delete_many()
-        .filter(consistency_check::Column::DatasetId.eq(dataset_id))
-        .exec(txn)
-        .await?;
-    department_year::Entity::delete_many()
-        .filter(department_year::Column::DatasetId.eq(dataset_id))
-        .exec(txn)
-        .await?;
-    source::Entity::delete_many()
-        .filter(source::Column::DatasetId.eq(dataset_id))
-        .exec(txn)
-        .await?;
+    entity::tables!(deletes);
+    // The list puts parents first: delete in reverse.
+    for delete in deletes.into_iter().rev() {
+        delete.await?;
+    }
     Ok(())
 }
 
