@@ -98,23 +98,15 @@ impl Errors {
         }
     }
 
-    /// Checks the references and the key of every fact row of `rows`, then hands each row to
-    /// `more` for the checks particular to its table.
-    fn facts<'a, R: Fact, K: std::hash::Hash + Eq>(
+    /// Hands every row of `rows` to `check`, with its file and line.
+    fn rows<'a, R: Row>(
         &mut self,
-        refs: &Refs<'_>,
         rows: &'a [Line<R>],
-        key: (&str, impl Fn(&'a R) -> K),
-        mut more: impl FnMut(&mut Self, &str, u64, &'a R),
+        mut check: impl FnMut(&mut Self, &str, u64, &'a R),
     ) {
         let file = R::RESOURCE.path();
-        let mut seen = HashMap::new();
         for Line { line, row } in rows {
-            let (department, year, source) = row.refs();
-            refs.check(self, &file, *line, department, year, source);
-            self.unique(&mut seen, (key.1)(row), &file, *line, key.0);
-            more(self, &file, *line, row);
-            self.amounts(&file, *line, row);
+            check(self, &file, *line, row);
         }
     }
 
@@ -144,37 +136,34 @@ impl Errors {
     }
 }
 
-/// A row that states a fact of a department-year, from a source.
-trait Fact: Row {
-    /// Its department, year and source.
-    fn refs(&self) -> (&str, i32, &str);
-}
-
-macro_rules! facts {
-    ($($row:ty),*) => {$(
-        impl Fact for $row {
-            fn refs(&self) -> (&str, i32, &str) {
-                (&self.department, self.year, &self.source)
-            }
-        }
-    )*};
-}
-
-facts!(
-    StaffingRow,
-    BudgetLineRow,
-    AllocationRow,
-    HeadlineRow,
-    ProjectRow,
-    SubprojectRow,
-    ThreePublicRow,
-    TaskRow,
-    IndicatorRow
-);
-
 impl ReadTable for (&mut Errors, &DataSource) {
     fn table<T: Row>(&mut self) -> Vec<Line<T>> {
         self.0.csv(self.1)
+    }
+}
+
+/// What every resource's rows are checked for: a fact's references, a unique primary key (the
+/// error names its last column) and amounts that can be stored exactly.
+struct Common<'e, 'r> {
+    errors: &'e mut Errors,
+    refs: &'e Refs<'r>,
+}
+
+impl EachTable for Common<'_, '_> {
+    fn table<T: Row>(&mut self, rows: &[Line<T>]) {
+        let resource = T::RESOURCE;
+        let file = resource.path();
+        let key_column = resource.primary_key.last().copied().unwrap_or_default();
+        let mut seen = HashMap::new();
+        for Line { line, row } in rows {
+            if let Some((department, year, source)) = row.refs() {
+                self.refs
+                    .check(self.errors, &file, *line, department, year, source);
+            }
+            self.errors
+                .unique(&mut seen, row.key(), &file, *line, key_column);
+            self.errors.amounts(&file, *line, row);
+        }
     }
 }
 
@@ -280,9 +269,7 @@ impl Dataset {
             e.0.push(DataError::file(file, "name must not be empty"));
         }
 
-        let mut seen = HashMap::new();
         for Line { line, row } in &self.sources {
-            e.unique(&mut seen, row.key.as_str(), "sources.csv", *line, "key");
             e.nonempty("sources.csv", *line, "title", &row.title);
         }
 
@@ -291,15 +278,7 @@ impl Dataset {
             .iter()
             .map(|l| l.row.code.as_str())
             .collect();
-        let mut seen = HashMap::new();
         for Line { line, row } in &self.departments {
-            e.unique(
-                &mut seen,
-                row.code.as_str(),
-                "departments.csv",
-                *line,
-                "code",
-            );
             e.nonempty("departments.csv", *line, "name", &row.name);
             e.nonempty("departments.csv", *line, "name_en", &row.name_en);
             if let Some(parent) = &row.parent_code {
@@ -329,12 +308,10 @@ impl Dataset {
             sources: self.sources.iter().map(|l| l.row.key.as_str()).collect(),
         };
 
-        e.facts(
-            &refs,
-            &self.staffing,
-            ("scope", |r| (&r.department, r.year, r.scope)),
-            |_, _, _, _| {},
-        );
+        self.tables.each(&mut Common {
+            errors: e,
+            refs: &refs,
+        });
 
         let mut nodes: HashMap<(Scheme, &str), u64> = HashMap::new();
         for Line { line, row } in &self.classifications {
@@ -355,13 +332,9 @@ impl Dataset {
                     format!("unknown parent `{parent}` (parents must come before children)"),
                 );
             }
-            e.unique(
-                &mut nodes,
-                (row.scheme, row.code.as_str()),
-                f,
-                *line,
-                "code",
-            );
+            nodes
+                .entry((row.scheme, row.code.as_str()))
+                .or_insert(*line);
         }
 
         let project_keys: HashSet<(&str, i32, &str)> = self
@@ -381,176 +354,136 @@ impl Dataset {
                 r.code.as_deref(),
             )
         };
-        e.facts(
-            &refs,
-            &self.budget_lines,
-            ("code", key),
-            |e, f, line, row| {
-                e.nonempty(f, line, "label", &row.label);
-                if let Some(code) = &row.code {
-                    let known = match row.scheme {
-                        Scheme::Project => any_project.contains(code.as_str()),
-                        scheme => nodes.contains_key(&(scheme, code.as_str())),
-                    };
-                    if !known {
-                        e.push(
-                            f,
-                            line,
-                            "code",
-                            format!("unknown {} code `{code}`", row.scheme.as_str()),
-                        );
-                    }
-                    line_codes.insert((&row.department, row.year, &row.source, code));
-                }
-            },
-        );
-
-        let key =
-            |r: &'a AllocationRow| (&r.department, r.year, &r.source, &r.row, &r.revenue_code);
-        e.facts(
-            &refs,
-            &self.allocations,
-            ("revenue_code", key),
-            |e, f, line, row| {
-                if !nodes.contains_key(&(Scheme::Revenue, row.revenue_code.as_str())) {
+        // Besides the primary key (a position), one row per code and table.
+        let mut seen = HashMap::new();
+        e.rows(&self.budget_lines, |e, f, line, row| {
+            e.unique(&mut seen, key(row), f, line, "code");
+            e.nonempty(f, line, "label", &row.label);
+            if let Some(code) = &row.code {
+                let known = match row.scheme {
+                    Scheme::Project => any_project.contains(code.as_str()),
+                    scheme => nodes.contains_key(&(scheme, code.as_str())),
+                };
+                if !known {
                     e.push(
                         f,
                         line,
-                        "revenue_code",
-                        format!("unknown REVENUE code `{}`", row.revenue_code),
+                        "code",
+                        format!("unknown {} code `{code}`", row.scheme.as_str()),
                     );
                 }
-                if let Some(r) = &row.row
-                    && !line_codes.contains(&(
-                        row.department.as_str(),
-                        row.year,
-                        row.source.as_str(),
-                        r.as_str(),
-                    ))
-                {
-                    e.push(
-                        f,
-                        line,
-                        "row",
-                        format!(
-                            "no budget line `{r}` in {} for this department-year",
-                            row.source
-                        ),
-                    );
-                }
-            },
-        );
+                line_codes.insert((&row.department, row.year, &row.source, code));
+            }
+        });
 
-        e.facts(
-            &refs,
-            &self.headlines,
-            ("key", |r| (&r.department, r.year, &r.key)),
-            |e, f, line, row| {
-                e.nonempty(f, line, "name", &row.name);
-                e.nonempty(f, line, "unit", &row.unit);
-                for also in row.also_in.iter().flat_map(|a| a.split(';')) {
-                    if !refs.sources.contains(also.trim()) {
-                        e.push(f, line, "also_in", format!("unknown source `{also}`"));
-                    }
-                }
-            },
-        );
-
-        let mut names: HashMap<&str, (&str, &str, u64)> = HashMap::new();
-        e.facts(
-            &refs,
-            &self.projects,
-            ("key", |r| (&r.department, r.year, &r.key)),
-            |e, f, line, row| {
-                e.nonempty(f, line, "name", &row.name);
-                if let Some((name, name_en, first)) =
-                    names.insert(&row.key, (&row.name, &row.name_en, line))
-                    && (name != row.name || name_en != row.name_en)
-                {
-                    e.push(
-                        f,
-                        line,
-                        "name",
-                        format!("project `{}` is named differently on line {first}", row.key),
-                    );
-                }
-            },
-        );
-
-        let key = |r: &'a SubprojectRow| (&r.department, r.year, &r.project_key, r.position);
-        e.facts(
-            &refs,
-            &self.subprojects,
-            ("position", key),
-            |e, f, line, row| {
-                if !project_keys.contains(&(
+        e.rows(&self.allocations, |e, f, line, row| {
+            if !nodes.contains_key(&(Scheme::Revenue, row.revenue_code.as_str())) {
+                e.push(
+                    f,
+                    line,
+                    "revenue_code",
+                    format!("unknown REVENUE code `{}`", row.revenue_code),
+                );
+            }
+            if let Some(r) = &row.row
+                && !line_codes.contains(&(
                     row.department.as_str(),
                     row.year,
-                    row.project_key.as_str(),
-                )) {
-                    e.push(
-                        f,
-                        line,
-                        "project_key",
-                        format!("no project `{}` for this department-year", row.project_key),
-                    );
+                    row.source.as_str(),
+                    r.as_str(),
+                ))
+            {
+                e.push(
+                    f,
+                    line,
+                    "row",
+                    format!(
+                        "no budget line `{r}` in {} for this department-year",
+                        row.source
+                    ),
+                );
+            }
+        });
+
+        e.rows(&self.headlines, |e, f, line, row| {
+            e.nonempty(f, line, "name", &row.name);
+            e.nonempty(f, line, "unit", &row.unit);
+            for also in row.also_in.iter().flat_map(|a| a.split(';')) {
+                if !refs.sources.contains(also.trim()) {
+                    e.push(f, line, "also_in", format!("unknown source `{also}`"));
                 }
-                e.nonempty(f, line, "name", &row.name);
-            },
-        );
+            }
+        });
+
+        let mut names: HashMap<&str, (&str, &str, u64)> = HashMap::new();
+        e.rows(&self.projects, |e, f, line, row| {
+            e.nonempty(f, line, "name", &row.name);
+            if let Some((name, name_en, first)) =
+                names.insert(&row.key, (&row.name, &row.name_en, line))
+                && (name != row.name || name_en != row.name_en)
+            {
+                e.push(
+                    f,
+                    line,
+                    "name",
+                    format!("project `{}` is named differently on line {first}", row.key),
+                );
+            }
+        });
+
+        e.rows(&self.subprojects, |e, f, line, row| {
+            if !project_keys.contains(&(
+                row.department.as_str(),
+                row.year,
+                row.project_key.as_str(),
+            )) {
+                e.push(
+                    f,
+                    line,
+                    "project_key",
+                    format!("no project `{}` for this department-year", row.project_key),
+                );
+            }
+            e.nonempty(f, line, "name", &row.name);
+        });
 
         let keys: HashSet<(&str, i32, &str)> = self
             .three_public
             .iter()
             .map(|l| (l.row.department.as_str(), l.row.year, l.row.key.as_str()))
             .collect();
-        e.facts(
-            &refs,
-            &self.three_public,
-            ("key", |r| (&r.department, r.year, &r.key)),
-            |e, f, line, row| {
-                if let Some(parent) = &row.parent_key
-                    && !keys.contains(&(row.department.as_str(), row.year, parent.as_str()))
-                {
-                    e.push(f, line, "parent_key", format!("unknown parent `{parent}`"));
-                }
-            },
-        );
+        e.rows(&self.three_public, |e, f, line, row| {
+            if let Some(parent) = &row.parent_key
+                && !keys.contains(&(row.department.as_str(), row.year, parent.as_str()))
+            {
+                e.push(f, line, "parent_key", format!("unknown parent `{parent}`"));
+            }
+        });
 
-        e.facts(
-            &refs,
-            &self.tasks,
-            ("position", |r| (&r.department, r.year, r.position)),
-            |e, f, line, row| {
-                e.nonempty(f, line, "name", &row.name);
-                if let Some(key) = &row.project_key
-                    && !project_keys.contains(&(row.department.as_str(), row.year, key.as_str()))
-                {
-                    e.push(
-                        f,
-                        line,
-                        "project_key",
-                        format!("no project `{key}` for this department-year"),
-                    );
-                }
-            },
-        );
+        e.rows(&self.tasks, |e, f, line, row| {
+            e.nonempty(f, line, "name", &row.name);
+            if let Some(key) = &row.project_key
+                && !project_keys.contains(&(row.department.as_str(), row.year, key.as_str()))
+            {
+                e.push(
+                    f,
+                    line,
+                    "project_key",
+                    format!("no project `{key}` for this department-year"),
+                );
+            }
+        });
 
-        e.facts(
-            &refs,
-            &self.indicators,
-            ("position", |r| (&r.department, r.year, r.position)),
-            |e, f, line, row| {
-                for (column, value) in [
-                    ("category", &row.category),
-                    ("subcategory", &row.subcategory),
-                    ("name", &row.name),
-                    ("target", &row.target),
-                ] {
-                    e.nonempty(f, line, column, value);
-                }
-            },
-        );
+        e.rows(&self.indicators, |e, f, line, row| {
+            for (column, value) in [
+                ("category", &row.category),
+                ("subcategory", &row.subcategory),
+                ("name", &row.name),
+                ("target", &row.target),
+            ] {
+                e.nonempty(f, line, column, value);
+            }
+        });
 
         self.validate_text(e, &refs, &project_keys);
     }

@@ -271,6 +271,18 @@ pub trait Row: DeserializeOwned + Serialize {
     const RESOURCE: &'static Resource;
     /// Every amount the row states, by column.
     fn amounts(&self) -> Vec<(&'static str, Decimal)>;
+    /// The values of the primary key, as one text (equal texts: the same key).
+    fn key(&self) -> String;
+    /// A department-year fact's department, year and source.
+    fn refs(&self) -> Option<(&str, i32, &str)> {
+        None
+    }
+}
+
+/// Receives the rows of each resource (see [`Tables::each`]).
+pub trait EachTable {
+    /// The rows of `T`'s resource.
+    fn table<T: Row>(&mut self, rows: &[Line<T>]);
 }
 
 /// Reads the rows of one resource (see [`Tables::read`]).
@@ -280,38 +292,17 @@ pub trait ReadTable {
 }
 
 /// Declares every CSV resource once: its row struct (columns in file order, each read and
-/// written by its type's [`Cell`]) and primary key. [`RESOURCES`] (the loader's header check
+/// written by its type's [`Cell`]), whether it is a plain `table` or a department-year `fact`
+/// (columns `department` and `year` first, a `source`; its references are checked) and its
+/// primary key (checked unique). [`RESOURCES`] (the loader's header check
 /// and `datapackage.json`) and the file list ([`crate::files::FILES`], with the bundled copy)
 /// are derived from it.
 macro_rules! resources {
     ($(
         $(#[$meta:meta])*
-        $name:ident: $row:ident [$($key:ident),*] {
-            $(pub $field:ident: $ty:ty,)*
-        }
+        $name:ident: $row:ident $kind:ident [$($key:ident),*] { $($body:tt)* }
     )*) => {
-        $(
-            $(#[$meta])*
-            #[derive(Debug, Clone, Deserialize, Serialize)]
-            pub struct $row {
-                $(#[serde(with = "cell")] pub $field: $ty,)*
-            }
-
-            impl Row for $row {
-                const RESOURCE: &'static Resource = &Resource {
-                    name: stringify!($name),
-                    fields: &[$((stringify!($field), <$ty as Cell>::TYPE)),*],
-                    primary_key: &[$(stringify!($key)),*],
-                };
-
-                fn amounts(&self) -> Vec<(&'static str, Decimal)> {
-                    [$((stringify!($field), Cell::amount(&self.$field))),*]
-                        .into_iter()
-                        .filter_map(|(column, value)| Some((column, value?)))
-                        .collect()
-                }
-            }
-        )*
+        $(resource!($(#[$meta])* $kind $name: $row [$($key),*] { $($body)* });)*
 
         /// Every CSV resource, in load order.
         pub const RESOURCES: &[&Resource] = &[$(<$row as Row>::RESOURCE),*];
@@ -329,15 +320,65 @@ macro_rules! resources {
                     $($name: read.table(),)*
                 }
             }
+
+            /// Hands every resource's rows, in load order, to `each`.
+            pub fn each(&self, each: &mut impl EachTable) {
+                $(each.table(&self.$name);)*
+            }
         }
 
         crate::files::data_files!($($name),*);
     };
 }
 
+/// One resource of `resources!`: a `table`, or a department-year `fact`, whose columns begin
+/// with `department` and `year` and which names its `source`.
+macro_rules! resource {
+    ($(#[$meta:meta])* fact $name:ident: $row:ident [$($key:ident),*] { $($body:tt)* }) => {
+        resource!($(#[$meta])* table $name: $row [$($key),*] {
+            pub department: String,
+            pub year: i32,
+            $($body)*
+        } fact);
+    };
+    ($(#[$meta:meta])* table $name:ident: $row:ident [$($key:ident),*] {
+        $(pub $field:ident: $ty:ty,)*
+    } $($fact:ident)?) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize, Serialize)]
+        pub struct $row {
+            $(#[serde(with = "cell")] pub $field: $ty,)*
+        }
+
+        impl Row for $row {
+            const RESOURCE: &'static Resource = &Resource {
+                name: stringify!($name),
+                fields: &[$((stringify!($field), <$ty as Cell>::TYPE)),*],
+                primary_key: &[$(stringify!($key)),*],
+            };
+
+            fn amounts(&self) -> Vec<(&'static str, Decimal)> {
+                [$((stringify!($field), Cell::amount(&self.$field))),*]
+                    .into_iter()
+                    .filter_map(|(column, value)| Some((column, value?)))
+                    .collect()
+            }
+
+            fn key(&self) -> String {
+                format!("{:?}", ($(&self.$key,)*))
+            }
+
+            $(fn refs(&self) -> Option<(&str, i32, &str)> {
+                let _fact = stringify!($fact);
+                Some((&self.department, self.year, &self.source))
+            })?
+        }
+    };
+}
+
 resources! {
     /// `sources.csv`: the tables and sections of the disclosure.
-    sources: SourceRow [key] {
+    sources: SourceRow table [key] {
         pub key: String,
         pub table_number: Option<i32>,
         pub title: String,
@@ -346,7 +387,7 @@ resources! {
     }
 
     /// `departments.csv`.
-    departments: DepartmentRow [code] {
+    departments: DepartmentRow table [code] {
         pub code: String,
         pub name: String,
         pub name_en: String,
@@ -355,9 +396,7 @@ resources! {
     }
 
     /// `staffing.csv`.
-    staffing: StaffingRow [department, year, scope] {
-        pub department: String,
-        pub year: i32,
+    staffing: StaffingRow fact [department, year, scope] {
         pub scope: Scope,
         pub admin_establishment: Option<i32>,
         pub admin_actual: Option<i32>,
@@ -370,7 +409,7 @@ resources! {
     }
 
     /// `classifications.csv`: parents before children.
-    classifications: ClassificationRow [scheme, code] {
+    classifications: ClassificationRow table [scheme, code] {
         pub scheme: Scheme,
         pub code: String,
         pub parent_code: Option<String>,
@@ -379,9 +418,7 @@ resources! {
     }
 
     /// `budget_lines.csv`.
-    budget_lines: BudgetLineRow [department, year, source, position] {
-        pub department: String,
-        pub year: i32,
+    budget_lines: BudgetLineRow fact [department, year, source, position] {
         pub source: String,
         pub scheme: Scheme,
         pub position: i32,
@@ -396,9 +433,7 @@ resources! {
     }
 
     /// `allocations.csv`.
-    allocations: AllocationRow [department, year, source, row, revenue_code] {
-        pub department: String,
-        pub year: i32,
+    allocations: AllocationRow fact [department, year, source, row, revenue_code] {
         pub source: String,
         pub row: Option<String>,
         pub revenue_code: String,
@@ -406,9 +441,7 @@ resources! {
     }
 
     /// `headlines.csv`.
-    headlines: HeadlineRow [department, year, key] {
-        pub department: String,
-        pub year: i32,
+    headlines: HeadlineRow fact [department, year, key] {
         pub key: String,
         pub name: String,
         pub name_en: String,
@@ -423,9 +456,7 @@ resources! {
     }
 
     /// `projects.csv`.
-    projects: ProjectRow [department, year, key] {
-        pub department: String,
-        pub year: i32,
+    projects: ProjectRow fact [department, year, key] {
         pub key: String,
         pub name: String,
         pub label: Option<String>,
@@ -439,9 +470,7 @@ resources! {
     }
 
     /// `subprojects.csv`.
-    subprojects: SubprojectRow [department, year, project_key, position] {
-        pub department: String,
-        pub year: i32,
+    subprojects: SubprojectRow fact [department, year, project_key, position] {
         pub project_key: String,
         pub position: i32,
         pub name: String,
@@ -451,9 +480,7 @@ resources! {
     }
 
     /// `three_public.csv`.
-    three_public: ThreePublicRow [department, year, key] {
-        pub department: String,
-        pub year: i32,
+    three_public: ThreePublicRow fact [department, year, key] {
         pub key: String,
         pub parent_key: Option<String>,
         pub name: String,
@@ -466,9 +493,7 @@ resources! {
     }
 
     /// `tasks.csv`.
-    tasks: TaskRow [department, year, position] {
-        pub department: String,
-        pub year: i32,
+    tasks: TaskRow fact [department, year, position] {
         pub position: i32,
         pub kind: TaskKind,
         pub name: String,
@@ -481,9 +506,7 @@ resources! {
     }
 
     /// `indicators.csv`.
-    indicators: IndicatorRow [department, year, position] {
-        pub department: String,
-        pub year: i32,
+    indicators: IndicatorRow fact [department, year, position] {
         pub position: i32,
         pub category: String,
         pub subcategory: String,
