@@ -53,6 +53,28 @@ where
     Ok(())
 }
 
+/// A fact's stored model: `model`, holding the row's own columns, with the row's department,
+/// year and source set in whichever of `department_id`, `year` and `source_id` it has.
+fn fact<A>(mut model: A, ids: &Ids, row: &impl Row) -> A
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Column: FromStr,
+{
+    if let Some((department, year, source)) = row.refs() {
+        let values = [
+            ("department_id", ids.dept(department)),
+            ("year", year),
+            ("source_id", ids.source(source)),
+        ];
+        for (column, value) in values {
+            if let Ok(column) = <A::Entity as EntityTrait>::Column::from_str(column) {
+                model.set(column, value.into());
+            }
+        }
+    }
+    model
+}
+
 /// Ids of the rows a dataset refers to by code.
 struct Ids {
     departments: HashMap<String, i32>,
@@ -439,19 +461,22 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
         txn,
         ds.staffing
             .iter()
-            .map(|Line { row: r, .. }| staffing::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                scope: Set(r.scope),
-                admin_establishment: Set(r.admin_establishment),
-                admin_actual: Set(r.admin_actual),
-                institutional_establishment: Set(r.institutional_establishment),
-                institutional_actual: Set(r.institutional_actual),
-                retired_lixiu: Set(r.retired_lixiu),
-                retired_tuixiu: Set(r.retired_tuixiu),
-                note: Set(r.note.clone()),
-                source_id: Set(ids.source(&r.source)),
+            .map(|Line { row: r, .. }| {
+                fact(
+                    staffing::ActiveModel {
+                        scope: Set(r.scope),
+                        admin_establishment: Set(r.admin_establishment),
+                        admin_actual: Set(r.admin_actual),
+                        institutional_establishment: Set(r.institutional_establishment),
+                        institutional_actual: Set(r.institutional_actual),
+                        retired_lixiu: Set(r.retired_lixiu),
+                        retired_tuixiu: Set(r.retired_tuixiu),
+                        note: Set(r.note.clone()),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -462,28 +487,31 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
         ds.budget_lines
             .iter()
             .enumerate()
-            .map(|(i, Line { row: r, .. })| budget_line::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                source_id: Set(ids.source(&r.source)),
-                scheme: Set(r.scheme),
-                position: Set(r.position),
-                node_id: Set(match (&r.code, r.scheme) {
-                    (Some(code), scheme) if scheme != Scheme::Project => {
-                        Some(ids.nodes[&(scheme, code.clone())])
-                    }
-                    _ => None,
-                }),
-                project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
-                label: Set(r.label.clone()),
-                total: Set(units(r.total)),
-                basic: Set(units(r.basic)),
-                project: Set(units(r.project)),
-                procurement: Set(units(r.procurement)),
-                sme_reserved: Set(units(r.sme_reserved)),
-                small_micro_reserved: Set(units(r.small_micro_reserved)),
-                is_primary: Set(primary.contains(&i)),
+            .map(|(i, Line { row: r, .. })| {
+                fact(
+                    budget_line::ActiveModel {
+                        scheme: Set(r.scheme),
+                        position: Set(r.position),
+                        node_id: Set(match (&r.code, r.scheme) {
+                            (Some(code), scheme) if scheme != Scheme::Project => {
+                                Some(ids.nodes[&(scheme, code.clone())])
+                            }
+                            _ => None,
+                        }),
+                        project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
+                        label: Set(r.label.clone()),
+                        total: Set(units(r.total)),
+                        basic: Set(units(r.basic)),
+                        project: Set(units(r.project)),
+                        procurement: Set(units(r.procurement)),
+                        sme_reserved: Set(units(r.sme_reserved)),
+                        small_micro_reserved: Set(units(r.small_micro_reserved)),
+                        is_primary: Set(primary.contains(&i)),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -492,14 +520,17 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
         txn,
         ds.allocations
             .iter()
-            .map(|Line { row: r, .. }| allocation::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                source_id: Set(ids.source(&r.source)),
-                row_key: Set(r.row.clone().unwrap_or_default()),
-                revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
-                amount: Set(unit(r.amount)),
+            .map(|Line { row: r, .. }| {
+                fact(
+                    allocation::ActiveModel {
+                        row_key: Set(r.row.clone().unwrap_or_default()),
+                        revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
+                        amount: Set(unit(r.amount)),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -509,22 +540,25 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
         ds.headlines
             .iter()
             .enumerate()
-            .map(|(i, Line { row: r, .. })| headline::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                position: Set(i as i32 + 1),
-                key: Set(r.key.clone()),
-                name: Set(r.name.clone()),
-                name_en: Set(r.name_en.clone()),
-                amount: Set(units(r.amount)),
-                unit: Set(r.unit.clone()),
-                stated_change: Set(units(r.stated_change)),
-                stated_percent: Set(units(r.stated_percent)),
-                basis: Set(r.basis),
-                source_id: Set(ids.source(&r.source)),
-                also_in: Set(r.also_in.clone()),
-                note: Set(r.note.clone()),
+            .map(|(i, Line { row: r, .. })| {
+                fact(
+                    headline::ActiveModel {
+                        position: Set(i as i32 + 1),
+                        key: Set(r.key.clone()),
+                        name: Set(r.name.clone()),
+                        name_en: Set(r.name_en.clone()),
+                        amount: Set(units(r.amount)),
+                        unit: Set(r.unit.clone()),
+                        stated_change: Set(units(r.stated_change)),
+                        stated_percent: Set(units(r.stated_percent)),
+                        basis: Set(r.basis),
+                        also_in: Set(r.also_in.clone()),
+                        note: Set(r.note.clone()),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -534,20 +568,23 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
         ds.three_public
             .iter()
             .enumerate()
-            .map(|(i, Line { row: r, .. })| three_public::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                position: Set(i as i32 + 1),
-                key: Set(r.key.clone()),
-                parent_key: Set(r.parent_key.clone()),
-                name: Set(r.name.clone()),
-                name_en: Set(r.name_en.clone()),
-                amount: Set(units(r.amount)),
-                stated_change: Set(units(r.stated_change)),
-                stated_percent: Set(units(r.stated_percent)),
-                basis: Set(r.basis),
-                source_id: Set(ids.source(&r.source)),
+            .map(|(i, Line { row: r, .. })| {
+                fact(
+                    three_public::ActiveModel {
+                        position: Set(i as i32 + 1),
+                        key: Set(r.key.clone()),
+                        parent_key: Set(r.parent_key.clone()),
+                        name: Set(r.name.clone()),
+                        name_en: Set(r.name_en.clone()),
+                        amount: Set(units(r.amount)),
+                        stated_change: Set(units(r.stated_change)),
+                        stated_percent: Set(units(r.stated_percent)),
+                        basis: Set(r.basis),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -556,19 +593,22 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
         txn,
         ds.tasks
             .iter()
-            .map(|Line { row: r, .. }| performance_task::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                position: Set(r.position),
-                kind: Set(r.kind),
-                name: Set(r.name.clone()),
-                project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
-                content: Set(r.content.clone()),
-                total: Set(units(r.total)),
-                fiscal: Set(units(r.fiscal)),
-                other: Set(units(r.other)),
-                source_id: Set(ids.source(&r.source)),
+            .map(|Line { row: r, .. }| {
+                fact(
+                    performance_task::ActiveModel {
+                        position: Set(r.position),
+                        kind: Set(r.kind),
+                        name: Set(r.name.clone()),
+                        project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
+                        content: Set(r.content.clone()),
+                        total: Set(units(r.total)),
+                        fiscal: Set(units(r.fiscal)),
+                        other: Set(units(r.other)),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -579,20 +619,21 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
             .iter()
             .map(|Line { row: r, .. }| {
                 let parsed = crate::indicator::parse(&r.target);
-                indicator::ActiveModel {
-                    id: NotSet,
-                    department_id: Set(ids.dept(&r.department)),
-                    year: Set(r.year),
-                    position: Set(r.position),
-                    category: Set(r.category.clone()),
-                    subcategory: Set(r.subcategory.clone()),
-                    name: Set(r.name.clone()),
-                    target: Set(r.target.clone()),
-                    comparator: Set(parsed.as_ref().map(|p| p.comparator)),
-                    value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
-                    value_unit: Set(parsed.and_then(|p| p.unit)),
-                    source_id: Set(ids.source(&r.source)),
-                }
+                fact(
+                    indicator::ActiveModel {
+                        position: Set(r.position),
+                        category: Set(r.category.clone()),
+                        subcategory: Set(r.subcategory.clone()),
+                        name: Set(r.name.clone()),
+                        target: Set(r.target.clone()),
+                        comparator: Set(parsed.as_ref().map(|p| p.comparator)),
+                        value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
+                        value_unit: Set(parsed.and_then(|p| p.unit)),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -614,25 +655,26 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
             .enumerate()
             .map(|(i, Line { row: r, .. })| {
                 let text = texts.get(&(r.department.as_str(), r.year, r.key.as_str()));
-                project_budget::ActiveModel {
-                    id: NotSet,
-                    project_id: Set(ids.projects[&r.key]),
-                    department_id: Set(ids.dept(&r.department)),
-                    year: Set(r.year),
-                    position: Set(i as i32 + 1),
-                    label: Set(r.label.clone()),
-                    amount: Set(units(r.amount)),
-                    stated_change: Set(units(r.stated_change)),
-                    stated_percent: Set(units(r.stated_percent)),
-                    basis: Set(r.basis),
-                    source_id: Set(ids.source(&r.source)),
-                    purpose: Set(text.and_then(|t| t.purpose.clone())),
-                    reason: Set(text.and_then(|t| t.reason.clone())),
-                    goal_source_id: Set(text
-                        .and_then(|t| t.goal_source.as_ref())
-                        .map(|s| ids.source(s))),
-                    note: Set(r.note.clone()),
-                }
+                fact(
+                    project_budget::ActiveModel {
+                        project_id: Set(ids.projects[&r.key]),
+                        position: Set(i as i32 + 1),
+                        label: Set(r.label.clone()),
+                        amount: Set(units(r.amount)),
+                        stated_change: Set(units(r.stated_change)),
+                        stated_percent: Set(units(r.stated_percent)),
+                        basis: Set(r.basis),
+                        purpose: Set(text.and_then(|t| t.purpose.clone())),
+                        reason: Set(text.and_then(|t| t.reason.clone())),
+                        goal_source_id: Set(text
+                            .and_then(|t| t.goal_source.as_ref())
+                            .map(|s| ids.source(s))),
+                        note: Set(r.note.clone()),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
@@ -652,14 +694,19 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
         txn,
         ds.subprojects
             .iter()
-            .map(|Line { row: r, .. }| subproject::ActiveModel {
-                id: NotSet,
-                project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
-                position: Set(r.position),
-                name: Set(r.name.clone()),
-                name_en: Set(r.name_en.clone()),
-                amount: Set(units(r.amount)),
-                source_id: Set(ids.source(&r.source)),
+            .map(|Line { row: r, .. }| {
+                fact(
+                    subproject::ActiveModel {
+                        project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
+                        position: Set(r.position),
+                        name: Set(r.name.clone()),
+                        name_en: Set(r.name_en.clone()),
+                        amount: Set(units(r.amount)),
+                        ..Default::default()
+                    },
+                    ids,
+                    r,
+                )
             })
             .collect(),
     )
