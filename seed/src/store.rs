@@ -75,6 +75,28 @@ where
     model
 }
 
+/// Inserts the rows of a fact table: `model` makes each row's own columns (from its index and
+/// the row), [`fact`] adds its references.
+async fn insert_facts<R: Row, A>(
+    txn: &DatabaseTransaction,
+    ids: &Ids,
+    rows: &[Line<R>],
+    model: impl Fn(usize, &R) -> A,
+) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    <A::Entity as EntityTrait>::Column: FromStr,
+{
+    let models = rows.iter().enumerate();
+    insert_all(
+        txn,
+        models
+            .map(|(i, l)| fact(model(i, l), ids, &l.row))
+            .collect(),
+    )
+    .await
+}
+
 /// Ids of the rows a dataset refers to by code.
 struct Ids {
     departments: HashMap<String, i32>,
@@ -457,186 +479,105 @@ async fn write_projects(txn: &DatabaseTransaction, ds: &Dataset) -> Result<HashM
 }
 
 async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Result<()> {
-    insert_all(
-        txn,
-        ds.staffing
-            .iter()
-            .map(|Line { row: r, .. }| {
-                fact(
-                    staffing::ActiveModel {
-                        scope: Set(r.scope),
-                        admin_establishment: Set(r.admin_establishment),
-                        admin_actual: Set(r.admin_actual),
-                        institutional_establishment: Set(r.institutional_establishment),
-                        institutional_actual: Set(r.institutional_actual),
-                        retired_lixiu: Set(r.retired_lixiu),
-                        retired_tuixiu: Set(r.retired_tuixiu),
-                        note: Set(r.note.clone()),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.staffing, |_, r| staffing::ActiveModel {
+        scope: Set(r.scope),
+        admin_establishment: Set(r.admin_establishment),
+        admin_actual: Set(r.admin_actual),
+        institutional_establishment: Set(r.institutional_establishment),
+        institutional_actual: Set(r.institutional_actual),
+        retired_lixiu: Set(r.retired_lixiu),
+        retired_tuixiu: Set(r.retired_tuixiu),
+        note: Set(r.note.clone()),
+        ..Default::default()
+    })
     .await?;
     let primary = ds.primary_lines();
-    insert_all(
-        txn,
-        ds.budget_lines
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| {
-                fact(
-                    budget_line::ActiveModel {
-                        scheme: Set(r.scheme),
-                        position: Set(r.position),
-                        node_id: Set(match (&r.code, r.scheme) {
-                            (Some(code), scheme) if scheme != Scheme::Project => {
-                                Some(ids.nodes[&(scheme, code.clone())])
-                            }
-                            _ => None,
-                        }),
-                        project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
-                        label: Set(r.label.clone()),
-                        total: Set(units(r.total)),
-                        basic: Set(units(r.basic)),
-                        project: Set(units(r.project)),
-                        procurement: Set(units(r.procurement)),
-                        sme_reserved: Set(units(r.sme_reserved)),
-                        small_micro_reserved: Set(units(r.small_micro_reserved)),
-                        is_primary: Set(primary.contains(&i)),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.budget_lines, |i, r| {
+        budget_line::ActiveModel {
+            scheme: Set(r.scheme),
+            position: Set(r.position),
+            node_id: Set(match (&r.code, r.scheme) {
+                (Some(code), scheme) if scheme != Scheme::Project => {
+                    Some(ids.nodes[&(scheme, code.clone())])
+                }
+                _ => None,
+            }),
+            project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
+            label: Set(r.label.clone()),
+            total: Set(units(r.total)),
+            basic: Set(units(r.basic)),
+            project: Set(units(r.project)),
+            procurement: Set(units(r.procurement)),
+            sme_reserved: Set(units(r.sme_reserved)),
+            small_micro_reserved: Set(units(r.small_micro_reserved)),
+            is_primary: Set(primary.contains(&i)),
+            ..Default::default()
+        }
+    })
     .await?;
-    insert_all(
-        txn,
-        ds.allocations
-            .iter()
-            .map(|Line { row: r, .. }| {
-                fact(
-                    allocation::ActiveModel {
-                        row_key: Set(r.row.clone().unwrap_or_default()),
-                        revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
-                        amount: Set(unit(r.amount)),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.allocations, |_, r| allocation::ActiveModel {
+        row_key: Set(r.row.clone().unwrap_or_default()),
+        revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
+        amount: Set(unit(r.amount)),
+        ..Default::default()
+    })
     .await?;
-    insert_all(
-        txn,
-        ds.headlines
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| {
-                fact(
-                    headline::ActiveModel {
-                        position: Set(i as i32 + 1),
-                        key: Set(r.key.clone()),
-                        name: Set(r.name.clone()),
-                        name_en: Set(r.name_en.clone()),
-                        amount: Set(units(r.amount)),
-                        unit: Set(r.unit.clone()),
-                        stated_change: Set(units(r.stated_change)),
-                        stated_percent: Set(units(r.stated_percent)),
-                        basis: Set(r.basis),
-                        also_in: Set(r.also_in.clone()),
-                        note: Set(r.note.clone()),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.headlines, |i, r| headline::ActiveModel {
+        position: Set(i as i32 + 1),
+        key: Set(r.key.clone()),
+        name: Set(r.name.clone()),
+        name_en: Set(r.name_en.clone()),
+        amount: Set(units(r.amount)),
+        unit: Set(r.unit.clone()),
+        stated_change: Set(units(r.stated_change)),
+        stated_percent: Set(units(r.stated_percent)),
+        basis: Set(r.basis),
+        also_in: Set(r.also_in.clone()),
+        note: Set(r.note.clone()),
+        ..Default::default()
+    })
     .await?;
-    insert_all(
-        txn,
-        ds.three_public
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| {
-                fact(
-                    three_public::ActiveModel {
-                        position: Set(i as i32 + 1),
-                        key: Set(r.key.clone()),
-                        parent_key: Set(r.parent_key.clone()),
-                        name: Set(r.name.clone()),
-                        name_en: Set(r.name_en.clone()),
-                        amount: Set(units(r.amount)),
-                        stated_change: Set(units(r.stated_change)),
-                        stated_percent: Set(units(r.stated_percent)),
-                        basis: Set(r.basis),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.three_public, |i, r| {
+        three_public::ActiveModel {
+            position: Set(i as i32 + 1),
+            key: Set(r.key.clone()),
+            parent_key: Set(r.parent_key.clone()),
+            name: Set(r.name.clone()),
+            name_en: Set(r.name_en.clone()),
+            amount: Set(units(r.amount)),
+            stated_change: Set(units(r.stated_change)),
+            stated_percent: Set(units(r.stated_percent)),
+            basis: Set(r.basis),
+            ..Default::default()
+        }
+    })
     .await?;
-    insert_all(
-        txn,
-        ds.tasks
-            .iter()
-            .map(|Line { row: r, .. }| {
-                fact(
-                    performance_task::ActiveModel {
-                        position: Set(r.position),
-                        kind: Set(r.kind),
-                        name: Set(r.name.clone()),
-                        project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
-                        content: Set(r.content.clone()),
-                        total: Set(units(r.total)),
-                        fiscal: Set(units(r.fiscal)),
-                        other: Set(units(r.other)),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.tasks, |_, r| performance_task::ActiveModel {
+        position: Set(r.position),
+        kind: Set(r.kind),
+        name: Set(r.name.clone()),
+        project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
+        content: Set(r.content.clone()),
+        total: Set(units(r.total)),
+        fiscal: Set(units(r.fiscal)),
+        other: Set(units(r.other)),
+        ..Default::default()
+    })
     .await?;
-    insert_all(
-        txn,
-        ds.indicators
-            .iter()
-            .map(|Line { row: r, .. }| {
-                let parsed = crate::indicator::parse(&r.target);
-                fact(
-                    indicator::ActiveModel {
-                        position: Set(r.position),
-                        category: Set(r.category.clone()),
-                        subcategory: Set(r.subcategory.clone()),
-                        name: Set(r.name.clone()),
-                        target: Set(r.target.clone()),
-                        comparator: Set(parsed.as_ref().map(|p| p.comparator)),
-                        value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
-                        value_unit: Set(parsed.and_then(|p| p.unit)),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.indicators, |_, r| {
+        let parsed = crate::indicator::parse(&r.target);
+        indicator::ActiveModel {
+            position: Set(r.position),
+            category: Set(r.category.clone()),
+            subcategory: Set(r.subcategory.clone()),
+            name: Set(r.name.clone()),
+            target: Set(r.target.clone()),
+            comparator: Set(parsed.as_ref().map(|p| p.comparator)),
+            value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
+            value_unit: Set(parsed.and_then(|p| p.unit)),
+            ..Default::default()
+        }
+    })
     .await?;
     Ok(())
 }
@@ -648,36 +589,25 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
         .iter()
         .map(|p| ((p.department.as_str(), p.year, p.key.as_str()), p))
         .collect();
-    insert_all(
-        txn,
-        ds.projects
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| {
-                let text = texts.get(&(r.department.as_str(), r.year, r.key.as_str()));
-                fact(
-                    project_budget::ActiveModel {
-                        project_id: Set(ids.projects[&r.key]),
-                        position: Set(i as i32 + 1),
-                        label: Set(r.label.clone()),
-                        amount: Set(units(r.amount)),
-                        stated_change: Set(units(r.stated_change)),
-                        stated_percent: Set(units(r.stated_percent)),
-                        basis: Set(r.basis),
-                        purpose: Set(text.and_then(|t| t.purpose.clone())),
-                        reason: Set(text.and_then(|t| t.reason.clone())),
-                        goal_source_id: Set(text
-                            .and_then(|t| t.goal_source.as_ref())
-                            .map(|s| ids.source(s))),
-                        note: Set(r.note.clone()),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.projects, |i, r| {
+        let text = texts.get(&(r.department.as_str(), r.year, r.key.as_str()));
+        project_budget::ActiveModel {
+            project_id: Set(ids.projects[&r.key]),
+            position: Set(i as i32 + 1),
+            label: Set(r.label.clone()),
+            amount: Set(units(r.amount)),
+            stated_change: Set(units(r.stated_change)),
+            stated_percent: Set(units(r.stated_percent)),
+            basis: Set(r.basis),
+            purpose: Set(text.and_then(|t| t.purpose.clone())),
+            reason: Set(text.and_then(|t| t.reason.clone())),
+            goal_source_id: Set(text
+                .and_then(|t| t.goal_source.as_ref())
+                .map(|s| ids.source(s))),
+            note: Set(r.note.clone()),
+            ..Default::default()
+        }
+    })
     .await?;
     // Map the new rows back to (department, year, project) through the dataset's sources.
     let source_ids: Vec<i32> = ids.sources.values().copied().collect();
@@ -690,26 +620,14 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
         .collect();
     let budget_of =
         |dept: &str, year: i32, key: &str| budget_ids[&(ids.dept(dept), year, ids.projects[key])];
-    insert_all(
-        txn,
-        ds.subprojects
-            .iter()
-            .map(|Line { row: r, .. }| {
-                fact(
-                    subproject::ActiveModel {
-                        project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
-                        position: Set(r.position),
-                        name: Set(r.name.clone()),
-                        name_en: Set(r.name_en.clone()),
-                        amount: Set(units(r.amount)),
-                        ..Default::default()
-                    },
-                    ids,
-                    r,
-                )
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.subprojects, |_, r| subproject::ActiveModel {
+        project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
+        position: Set(r.position),
+        name: Set(r.name.clone()),
+        name_en: Set(r.name_en.clone()),
+        amount: Set(units(r.amount)),
+        ..Default::default()
+    })
     .await?;
     insert_all(
         txn,
