@@ -53,9 +53,57 @@ where
     Ok(())
 }
 
+/// A row that states a fact of a department-year, from a source: a CSV fact row, or a
+/// department-year entry of `text.json`.
+trait Fact {
+    /// The row itself (a CSV row without its line number).
+    type Row;
+    /// The row itself.
+    fn row(&self) -> &Self::Row;
+    /// Its department, year and source.
+    fn refs(&self) -> Option<(&str, i32, &str)>;
+}
+
+impl<R: Row> Fact for Line<R> {
+    type Row = R;
+    fn row(&self) -> &R {
+        &self.row
+    }
+    fn refs(&self) -> Option<(&str, i32, &str)> {
+        self.row.refs()
+    }
+}
+
+impl Fact for DepartmentText {
+    type Row = Self;
+    fn row(&self) -> &Self {
+        self
+    }
+    fn refs(&self) -> Option<(&str, i32, &str)> {
+        Some((&self.code, self.year, &self.source))
+    }
+}
+
+/// `text.json` entries that name their department as `department`.
+macro_rules! text_facts {
+    ($($text:ty),*) => {$(
+        impl Fact for $text {
+            type Row = Self;
+            fn row(&self) -> &Self {
+                self
+            }
+            fn refs(&self) -> Option<(&str, i32, &str)> {
+                Some((&self.department, self.year, &self.source))
+            }
+        }
+    )*};
+}
+
+text_facts!(GoalText, NoteText);
+
 /// A fact's stored model: `model`, holding the row's own columns, with the row's department,
 /// year and source set in whichever of `department_id`, `year` and `source_id` it has.
-fn fact<A>(mut model: A, ids: &Ids, row: &impl Row) -> A
+fn fact<A>(mut model: A, ids: &Ids, row: &impl Fact) -> A
 where
     A: ActiveModelTrait,
     <A::Entity as EntityTrait>::Column: FromStr,
@@ -77,11 +125,11 @@ where
 
 /// Inserts the rows of a fact table: `model` makes each row's own columns (from its index and
 /// the row), [`fact`] adds its references.
-async fn insert_facts<R: Row, A>(
+async fn insert_facts<R: Fact, A>(
     txn: &DatabaseTransaction,
     ids: &Ids,
-    rows: &[Line<R>],
-    model: impl Fn(usize, &R) -> A,
+    rows: &[R],
+    model: impl Fn(usize, &R::Row) -> A,
 ) -> Result<()>
 where
     A: ActiveModelTrait + Send,
@@ -91,7 +139,7 @@ where
     insert_all(
         txn,
         models
-            .map(|(i, l)| fact(model(i, l), ids, &l.row))
+            .map(|(i, r)| fact(model(i, r.row()), ids, r))
             .collect(),
     )
     .await
@@ -663,19 +711,12 @@ async fn write_text(
     dataset_id: i32,
 ) -> Result<()> {
     let t = &ds.text;
-    insert_all(
-        txn,
-        t.departments
-            .iter()
-            .map(|d| department_profile::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&d.code)),
-                year: Set(d.year),
-                duties: Set(d.duties.clone()),
-                source_id: Set(ids.source(&d.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &t.departments, |_, d| {
+        department_profile::ActiveModel {
+            duties: Set(d.duties.clone()),
+            ..Default::default()
+        }
+    })
     .await?;
     insert_all(
         txn,
@@ -698,22 +739,13 @@ async fn write_text(
             .collect(),
     )
     .await?;
-    insert_all(
-        txn,
-        t.goals
-            .iter()
-            .map(|g| goal::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&g.department)),
-                year: Set(g.year),
-                kind: Set(g.kind),
-                position: Set(g.position),
-                title: Set(g.title.clone()),
-                text: Set(g.text.clone()),
-                source_id: Set(ids.source(&g.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &t.goals, |_, g| goal::ActiveModel {
+        kind: Set(g.kind),
+        position: Set(g.position),
+        title: Set(g.title.clone()),
+        text: Set(g.text.clone()),
+        ..Default::default()
+    })
     .await?;
     insert_all(
         txn,
@@ -731,21 +763,11 @@ async fn write_text(
             .collect(),
     )
     .await?;
-    insert_all(
-        txn,
-        t.notes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| note::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&n.department)),
-                year: Set(n.year),
-                position: Set(i as i32 + 1),
-                text: Set(n.text.clone()),
-                source_id: Set(ids.source(&n.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &t.notes, |i, n| note::ActiveModel {
+        position: Set(i as i32 + 1),
+        text: Set(n.text.clone()),
+        ..Default::default()
+    })
     .await?;
     Ok(())
 }
