@@ -723,18 +723,15 @@ async fn write_text(
         t.departments
             .iter()
             .flat_map(|d| {
-                d.divisions
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, v)| division::ActiveModel {
-                        id: NotSet,
-                        department_id: Set(ids.dept(&d.code)),
-                        year: Set(d.year),
+                d.divisions.iter().enumerate().map(move |(i, v)| {
+                    let model = division::ActiveModel {
                         position: Set(i as i32 + 1),
                         name: Set(v.name.clone()),
                         name_en: Set(v.name_en.clone()),
-                        source_id: Set(ids.source(&d.source)),
-                    })
+                        ..Default::default()
+                    };
+                    fact(model, ids, d)
+                })
             })
             .collect(),
     )
