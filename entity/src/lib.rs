@@ -25,57 +25,55 @@ macro_rules! table {
     };
 }
 
-pub mod allocation;
-pub mod budget_line;
-pub mod classification_node;
-pub mod consistency_check;
-pub mod dataset;
-pub mod department;
-pub mod department_profile;
-pub mod department_year;
-pub mod division;
+/// Calls `$callback!(module: Entity, …)` with every table, once, in dependency order (parents
+/// before children): the modules and the prelude below, and the test suite's dump of the whole
+/// store, are made from this list.
+#[macro_export]
+macro_rules! tables {
+    ($callback:ident) => {
+        $callback!(
+            dataset: Dataset,
+            fiscal_year: FiscalYear,
+            source: Source,
+            department: Department,
+            department_profile: DepartmentProfile,
+            department_year: DepartmentYear,
+            staffing: Staffing,
+            division: Division,
+            classification_node: ClassificationNode,
+            budget_line: BudgetLine,
+            allocation: Allocation,
+            headline: Headline,
+            project: Project,
+            project_budget: ProjectBudget,
+            subproject: Subproject,
+            project_goal: ProjectGoal,
+            three_public: ThreePublic,
+            performance_task: PerformanceTask,
+            indicator: Indicator,
+            goal: Goal,
+            glossary_term: GlossaryTerm,
+            note: Note,
+            consistency_check: ConsistencyCheck
+        );
+    };
+}
+
+/// A module for each table, and the prelude naming every entity.
+macro_rules! modules {
+    ($($module:ident: $entity:ident),*) => {
+        $(pub mod $module;)*
+
+        /// Every entity, in dependency order (parents before children).
+        pub mod prelude {
+            $(pub use super::$module::Entity as $entity;)*
+        }
+    };
+}
+
+tables!(modules);
+
 pub mod enums;
-pub mod fiscal_year;
 pub mod fixed;
-pub mod glossary_term;
-pub mod goal;
-pub mod headline;
-pub mod indicator;
-pub mod note;
-pub mod performance_task;
-pub mod project;
-pub mod project_budget;
-pub mod project_goal;
-pub mod source;
-pub mod staffing;
-pub mod subproject;
-pub mod three_public;
 
 pub use enums::{Basis, CheckStatus, Comparator, GoalKind, Scheme, Scope, TaskKind};
-
-/// Every entity, in dependency order (parents before children).
-pub mod prelude {
-    pub use super::allocation::Entity as Allocation;
-    pub use super::budget_line::Entity as BudgetLine;
-    pub use super::classification_node::Entity as ClassificationNode;
-    pub use super::consistency_check::Entity as ConsistencyCheck;
-    pub use super::dataset::Entity as Dataset;
-    pub use super::department::Entity as Department;
-    pub use super::department_profile::Entity as DepartmentProfile;
-    pub use super::department_year::Entity as DepartmentYear;
-    pub use super::division::Entity as Division;
-    pub use super::fiscal_year::Entity as FiscalYear;
-    pub use super::glossary_term::Entity as GlossaryTerm;
-    pub use super::goal::Entity as Goal;
-    pub use super::headline::Entity as Headline;
-    pub use super::indicator::Entity as Indicator;
-    pub use super::note::Entity as Note;
-    pub use super::performance_task::Entity as PerformanceTask;
-    pub use super::project::Entity as Project;
-    pub use super::project_budget::Entity as ProjectBudget;
-    pub use super::project_goal::Entity as ProjectGoal;
-    pub use super::source::Entity as Source;
-    pub use super::staffing::Entity as Staffing;
-    pub use super::subproject::Entity as Subproject;
-    pub use super::three_public::Entity as ThreePublic;
-}

@@ -35,6 +35,8 @@ pub struct Check {
     pub expected: Decimal,
     pub actual: Decimal,
     pub detail: Option<String>,
+    /// The row of the data files the check is about (where its printed figure is).
+    pub at: At,
 }
 
 impl Check {
@@ -73,8 +75,11 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| source.to_owned())
     }
 
+    // Each argument is a field of the check: a struct literal at every call would say no more.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
+        at: At,
         dept: &str,
         year: i32,
         key: String,
@@ -90,6 +95,7 @@ impl<'a> Ctx<'a> {
             expected,
             actual,
             detail: None,
+            at,
         });
     }
 }
@@ -139,7 +145,7 @@ pub fn compute(ds: &Dataset) -> Vec<Check> {
     ctx.out
 }
 
-type Group<'a> = BTreeMap<(&'a str, i32, &'a str, Scheme), Vec<&'a BudgetLineRow>>;
+type Group<'a> = BTreeMap<(&'a str, i32, &'a str, Scheme), Vec<&'a Line<BudgetLineRow>>>;
 
 fn groups(ds: &Dataset) -> Group<'_> {
     let mut groups: Group<'_> = BTreeMap::new();
@@ -148,7 +154,7 @@ fn groups(ds: &Dataset) -> Group<'_> {
         groups
             .entry((r.department.as_str(), r.year, r.source.as_str(), r.scheme))
             .or_default()
-            .push(r);
+            .push(l);
     }
     groups
 }
@@ -156,12 +162,12 @@ fn groups(ds: &Dataset) -> Group<'_> {
 /// Children add up to their parent, and the top rows to the department-total row.
 fn tree_sums(ctx: &mut Ctx<'_>) {
     for ((dept, year, source, scheme), lines) in groups(ctx.ds) {
-        let present: HashMap<&str, &BudgetLineRow> = lines
+        let present: HashMap<&str, &Line<BudgetLineRow>> = lines
             .iter()
             .filter_map(|l| l.code.as_deref().map(|c| (c, *l)))
             .collect();
         // Parent of each line within this table: its nearest printed ancestor, or the total row.
-        let mut children: BTreeMap<Option<&str>, Vec<&BudgetLineRow>> = BTreeMap::new();
+        let mut children: BTreeMap<Option<&str>, Vec<&Line<BudgetLineRow>>> = BTreeMap::new();
         for line in &lines {
             let Some(code) = line.code.as_deref() else {
                 continue;
@@ -195,6 +201,7 @@ fn tree_sums(ctx: &mut Ctx<'_>) {
                     |c| format!("{c} {}", parent_line.label),
                 );
                 ctx.push(
+                    parent_line.at(),
                     dept,
                     year,
                     format!(
@@ -219,6 +226,7 @@ fn basic_plus_project(ctx: &mut Ctx<'_>) {
             let table = ctx.table(&r.source);
             let code = r.code.as_deref().unwrap_or("total");
             ctx.push(
+                l.at(),
                 &r.department,
                 r.year,
                 format!("split.{}.{}.{code}", r.source, r.scheme.as_str()),
@@ -237,7 +245,7 @@ fn find<'a>(
     source: &str,
     scheme: Scheme,
     code: Option<&str>,
-) -> Option<&'a BudgetLineRow> {
+) -> Option<&'a Line<BudgetLineRow>> {
     ds.line(dept, year, source, scheme, code)
 }
 
@@ -254,6 +262,7 @@ fn same_tables(ctx: &mut Ctx<'_>, a: &str, b: &str, measures: &[&str]) {
                 let code = r.code.as_deref().unwrap_or("total");
                 let (ta, tb) = (ctx.table(a), ctx.table(b));
                 ctx.push(
+                    l.at(),
                     &r.department,
                     r.year,
                     format!("same.{a}.{b}.{}.{code}.{measure}", r.scheme.as_str()),
@@ -284,6 +293,7 @@ fn table4_vs_table8(ctx: &mut Ctx<'_>) {
         if let (Some(expected), Some(actual)) = (t8.basic, r.total) {
             let code = r.code.as_deref().unwrap_or("total");
             ctx.push(
+                t8.at(),
                 &r.department,
                 r.year,
                 format!("same.table-4.table-8.{code}.basic"),
@@ -299,12 +309,12 @@ fn table4_vs_table8(ctx: &mut Ctx<'_>) {
 fn allocations(ctx: &mut Ctx<'_>) {
     let ds = ctx.ds;
     type RowKey<'a> = (&'a str, i32, &'a str, Option<&'a str>);
-    let mut rows: BTreeMap<RowKey<'_>, BTreeMap<&str, Decimal>> = BTreeMap::new();
+    let mut rows: BTreeMap<RowKey<'_>, BTreeMap<&str, &Line<AllocationRow>>> = BTreeMap::new();
     for l in &ds.allocations {
         let r = &l.row;
         rows.entry((&r.department, r.year, &r.source, r.row.as_deref()))
             .or_default()
-            .insert(&r.revenue_code, r.amount);
+            .insert(&r.revenue_code, l);
     }
     for ((dept, year, source, row), amounts) in rows {
         let Some(line) = [
@@ -318,26 +328,31 @@ fn allocations(ctx: &mut Ctx<'_>) {
             continue;
         };
         let mut children: BTreeMap<Option<&str>, Decimal> = BTreeMap::new();
-        for (&code, &amount) in &amounts {
+        for (&code, allocation) in &amounts {
             let mut parent = ctx.parents.get(&(Scheme::Revenue, code)).copied().flatten();
             while let Some(p) = parent
                 && !amounts.contains_key(p)
             {
                 parent = ctx.parents.get(&(Scheme::Revenue, p)).copied().flatten();
             }
-            *children.entry(parent).or_default() += amount;
+            *children.entry(parent).or_default() += allocation.amount;
         }
         let table = ctx.table(source);
         let row_name = row.unwrap_or("total");
         for (parent, sum) in children {
-            let (expected, what) = match parent {
-                Some(code) => (amounts[code], format!("revenue source {code}")),
+            let (expected, what, at) = match parent {
+                Some(code) => (
+                    amounts[code].amount,
+                    format!("revenue source {code}"),
+                    amounts[code].at(),
+                ),
                 None => match line.total {
-                    Some(total) => (total, "总计".to_owned()),
+                    Some(total) => (total, "总计".to_owned(), line.at()),
                     None => continue,
                 },
             };
             ctx.push(
+                at,
                 dept,
                 year,
                 format!("sources.{source}.{row_name}.{}", parent.unwrap_or("total")),
@@ -390,7 +405,7 @@ fn table5_vs_table12(ctx: &mut Ctx<'_>) {
         let mut push = |kind: &str, what: String, expected, actual| {
             let key = format!("{kind}.table-12.task.{}", t.position);
             let name = format!("表12 task {}{what}", t.name);
-            ctx.push(&t.department, t.year, key, name, expected, actual);
+            ctx.push(l.at(), &t.department, t.year, key, name, expected, actual);
         };
         if let Some(expected) = printed {
             push("same", format!(" = {label}"), expected, total);
@@ -408,6 +423,11 @@ fn table5_vs_table12(ctx: &mut Ctx<'_>) {
 
 fn headline(ds: &Dataset, dept: &str, year: i32, key: &str) -> Option<Decimal> {
     ds.headline(dept, year, key)?.amount
+}
+
+/// Where the named figure is printed.
+fn headline_at(ds: &Dataset, dept: &str, year: i32, key: &str) -> Option<At> {
+    Some(ds.headline(dept, year, key)?.at())
 }
 
 /// Identities between named figures, wherever all their parts are present.
@@ -462,7 +482,10 @@ fn headline_identities(ctx: &mut Ctx<'_>) {
     years.dedup();
     for (dept, year) in years {
         for (key, whole, parts) in SUMS {
-            let Some(expected) = headline(ds, dept, year, whole) else {
+            let (Some(expected), Some(at)) = (
+                headline(ds, dept, year, whole),
+                headline_at(ds, dept, year, whole),
+            ) else {
                 continue;
             };
             let Some(actual) = parts
@@ -473,6 +496,7 @@ fn headline_identities(ctx: &mut Ctx<'_>) {
                 continue;
             };
             ctx.push(
+                at,
                 dept,
                 year,
                 format!("headline.{key}"),
@@ -482,12 +506,14 @@ fn headline_identities(ctx: &mut Ctx<'_>) {
             );
         }
         // The procurement total of the text against 表3's department-total row.
-        if let (Some(expected), Some(line)) = (
+        if let (Some(expected), Some(at), Some(line)) = (
             headline(ds, dept, year, "procurement_total"),
+            headline_at(ds, dept, year, "procurement_total"),
             find(ds, dept, year, "table-3", Scheme::Functional, None),
         ) && let Some(actual) = line.procurement
         {
             ctx.push(
+                at,
                 dept,
                 year,
                 "headline.procurement_table3".into(),
@@ -504,6 +530,7 @@ fn headline_identities(ctx: &mut Ctx<'_>) {
             && let Some(base) = headline(ds, &h.department, h.year - 1, &h.key)
         {
             ctx.push(
+                l.at(),
                 &h.department,
                 h.year,
                 format!("change.headline.{}", h.key),
@@ -519,10 +546,10 @@ fn headline_identities(ctx: &mut Ctx<'_>) {
 fn by_dept_year<'a, T>(
     rows: &'a [Line<T>],
     key: impl Fn(&'a T) -> (&'a str, i32),
-) -> BTreeMap<(&'a str, i32), Vec<&'a T>> {
-    let mut groups: BTreeMap<(&'a str, i32), Vec<&'a T>> = BTreeMap::new();
+) -> BTreeMap<(&'a str, i32), Vec<&'a Line<T>>> {
+    let mut groups: BTreeMap<(&'a str, i32), Vec<&'a Line<T>>> = BTreeMap::new();
     for l in rows {
-        groups.entry(key(&l.row)).or_default().push(&l.row);
+        groups.entry(key(&l.row)).or_default().push(l);
     }
     groups
 }
@@ -545,6 +572,7 @@ fn three_public(ctx: &mut Ctx<'_>) {
             }
             if let Some(actual) = kids.iter().map(|k| k.amount).sum::<Option<Decimal>>() {
                 ctx.push(
+                    parent.at(),
                     dept,
                     *year,
                     format!("tree.three_public.{}", parent.key),
@@ -565,6 +593,7 @@ fn three_public(ctx: &mut Ctx<'_>) {
                     .and_then(|b| b.amount)
             {
                 ctx.push(
+                    r.at(),
                     dept,
                     *year,
                     format!("change.three_public.{}", r.key),
@@ -582,11 +611,13 @@ fn projects(ctx: &mut Ctx<'_>) {
     let ds = ctx.ds;
     let groups = by_dept_year(&ds.projects, |r| (r.department.as_str(), r.year));
     for (&(dept, year), these) in &groups {
-        if let (Some(expected), Some(actual)) = (
+        if let (Some(expected), Some(at), Some(actual)) = (
             headline(ds, dept, year, "project_expenditure"),
+            headline_at(ds, dept, year, "project_expenditure"),
             these.iter().map(|p| p.amount).sum::<Option<Decimal>>(),
         ) {
             ctx.push(
+                at,
                 dept,
                 year,
                 "projects.sum".into(),
@@ -603,6 +634,7 @@ fn projects(ctx: &mut Ctx<'_>) {
             ) && let Some(printed) = line.total
             {
                 ctx.push(
+                    line.at(),
                     dept,
                     year,
                     format!("same.project.table-5.{}", p.key),
@@ -617,6 +649,7 @@ fn projects(ctx: &mut Ctx<'_>) {
                     .and_then(|b| b.amount)
             {
                 ctx.push(
+                    p.at(),
                     dept,
                     year,
                     format!("change.project.{}", p.key),

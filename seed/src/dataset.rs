@@ -6,7 +6,6 @@ use crate::files::DataSource;
 use crate::fixed;
 use crate::package;
 use crate::rows::*;
-use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 /// A disclosure whose files have been read and cross-checked.
@@ -17,18 +16,8 @@ pub struct Dataset {
     /// the dataset so an export writes them back.
     pub metadata: serde_json::Map<String, serde_json::Value>,
     pub content_hash: String,
-    pub sources: Vec<Line<SourceRow>>,
-    pub departments: Vec<Line<DepartmentRow>>,
-    pub staffing: Vec<Line<StaffingRow>>,
-    pub classifications: Vec<Line<ClassificationRow>>,
-    pub budget_lines: Vec<Line<BudgetLineRow>>,
-    pub allocations: Vec<Line<AllocationRow>>,
-    pub headlines: Vec<Line<HeadlineRow>>,
-    pub projects: Vec<Line<ProjectRow>>,
-    pub subprojects: Vec<Line<SubprojectRow>>,
-    pub three_public: Vec<Line<ThreePublicRow>>,
-    pub tasks: Vec<Line<TaskRow>>,
-    pub indicators: Vec<Line<IndicatorRow>>,
+    /// The rows of every CSV file (also reachable directly: `dataset.budget_lines`).
+    pub tables: Tables,
     pub text: Text,
     /// Look-up tables over the rows, built on first use.
     index: std::sync::OnceLock<Index>,
@@ -43,6 +32,14 @@ struct Index {
     headlines: HashMap<(String, i32, String), usize>,
 }
 
+impl std::ops::Deref for Dataset {
+    type Target = Tables;
+
+    fn deref(&self) -> &Tables {
+        &self.tables
+    }
+}
+
 /// Collects errors instead of stopping at the first, so one run reports them all.
 #[derive(Default)]
 struct Errors(Vec<DataError>);
@@ -52,14 +49,9 @@ impl Errors {
         self.0.push(DataError::at(file, line, column, reason));
     }
 
-    /// Reads the CSV of the resource `name`, checking its header against the resource's columns.
-    fn csv<T: serde::de::DeserializeOwned>(
-        &mut self,
-        source: &DataSource,
-        name: &str,
-    ) -> Vec<Line<T>> {
-        let resource = package::resource(name);
-        let (file, columns) = (resource.path(), resource.columns());
+    /// Reads the CSV of `T`'s resource, checking its header against the resource's columns.
+    fn csv<T: Row>(&mut self, source: &DataSource) -> Vec<Line<T>> {
+        let (file, columns) = (T::RESOURCE.path(), T::RESOURCE.columns());
         let file = file.as_str();
         let text = match source.read(file) {
             Ok(text) => text,
@@ -92,17 +84,29 @@ impl Errors {
             .ok()
     }
 
-    /// Flags a figure that cannot be stored exactly.
-    fn amount(&mut self, file: &str, line: u64, column: &str, value: Option<Decimal>) {
-        if let Some(value) = value
-            && fixed::to_units(value).is_none()
-        {
-            self.push(
-                file,
-                line,
-                column,
-                format!("`{value}` has more than 4 decimal places or is too large"),
-            );
+    /// Flags every figure of a row that cannot be stored exactly.
+    fn amounts(&mut self, file: &str, line: u64, row: &impl Row) {
+        for (column, value) in row.amounts() {
+            if fixed::to_units(value).is_none() {
+                self.push(
+                    file,
+                    line,
+                    column,
+                    format!("`{value}` has more than 4 decimal places or is too large"),
+                );
+            }
+        }
+    }
+
+    /// Hands every row of `rows` to `check`, with its file and line.
+    fn rows<'a, R: Row>(
+        &mut self,
+        rows: &'a [Line<R>],
+        mut check: impl FnMut(&mut Self, &str, u64, &'a R),
+    ) {
+        let file = R::RESOURCE.path();
+        for Line { line, row } in rows {
+            check(self, &file, *line, row);
         }
     }
 
@@ -128,6 +132,37 @@ impl Errors {
                 column,
                 format!("duplicate row (same key as line {first})"),
             );
+        }
+    }
+}
+
+impl ReadTable for (&mut Errors, &DataSource) {
+    fn table<T: Row>(&mut self) -> Vec<Line<T>> {
+        self.0.csv(self.1)
+    }
+}
+
+/// What every resource's rows are checked for: a fact's references, a unique primary key (the
+/// error names its last column) and amounts that can be stored exactly.
+struct Common<'e, 'r> {
+    errors: &'e mut Errors,
+    refs: &'e Refs<'r>,
+}
+
+impl EachTable for Common<'_, '_> {
+    fn table<T: Row>(&mut self, rows: &[Line<T>]) {
+        let resource = T::RESOURCE;
+        let file = resource.path();
+        let key_column = resource.primary_key.last().copied().unwrap_or_default();
+        let mut seen = HashMap::new();
+        for Line { line, row } in rows {
+            if let Some((department, year, source)) = row.refs() {
+                self.refs
+                    .check(self.errors, &file, *line, department, year, source);
+            }
+            self.errors
+                .unique(&mut seen, row.key(), &file, *line, key_column);
+            self.errors.amounts(&file, *line, row);
         }
     }
 }
@@ -190,18 +225,7 @@ impl Dataset {
         let dataset = Dataset {
             content_hash,
             metadata,
-            sources: e.csv(source, "sources"),
-            departments: e.csv(source, "departments"),
-            staffing: e.csv(source, "staffing"),
-            classifications: e.csv(source, "classifications"),
-            budget_lines: e.csv(source, "budget_lines"),
-            allocations: e.csv(source, "allocations"),
-            headlines: e.csv(source, "headlines"),
-            projects: e.csv(source, "projects"),
-            subprojects: e.csv(source, "subprojects"),
-            three_public: e.csv(source, "three_public"),
-            tasks: e.csv(source, "tasks"),
-            indicators: e.csv(source, "indicators"),
+            tables: Tables::read(&mut (&mut e, source)),
             index: std::sync::OnceLock::new(),
             package: match package {
                 Some(p) => p,
@@ -223,7 +247,7 @@ impl Dataset {
         }
     }
 
-    fn validate(&self, e: &mut Errors) {
+    fn validate<'a>(&'a self, e: &mut Errors) {
         let p = &self.package;
         let file = "datapackage.json";
         if p.currency != "CNY" {
@@ -245,9 +269,7 @@ impl Dataset {
             e.0.push(DataError::file(file, "name must not be empty"));
         }
 
-        let mut seen = HashMap::new();
         for Line { line, row } in &self.sources {
-            e.unique(&mut seen, row.key.as_str(), "sources.csv", *line, "key");
             e.nonempty("sources.csv", *line, "title", &row.title);
         }
 
@@ -256,15 +278,7 @@ impl Dataset {
             .iter()
             .map(|l| l.row.code.as_str())
             .collect();
-        let mut seen = HashMap::new();
         for Line { line, row } in &self.departments {
-            e.unique(
-                &mut seen,
-                row.code.as_str(),
-                "departments.csv",
-                *line,
-                "code",
-            );
             e.nonempty("departments.csv", *line, "name", &row.name);
             e.nonempty("departments.csv", *line, "name_en", &row.name_en);
             if let Some(parent) = &row.parent_code {
@@ -294,24 +308,10 @@ impl Dataset {
             sources: self.sources.iter().map(|l| l.row.key.as_str()).collect(),
         };
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.staffing {
-            refs.check(
-                e,
-                "staffing.csv",
-                *line,
-                &row.department,
-                row.year,
-                &row.source,
-            );
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, row.scope),
-                "staffing.csv",
-                *line,
-                "scope",
-            );
-        }
+        self.tables.each(&mut Common {
+            errors: e,
+            refs: &refs,
+        });
 
         let mut nodes: HashMap<(Scheme, &str), u64> = HashMap::new();
         for Line { line, row } in &self.classifications {
@@ -332,13 +332,9 @@ impl Dataset {
                     format!("unknown parent `{parent}` (parents must come before children)"),
                 );
             }
-            e.unique(
-                &mut nodes,
-                (row.scheme, row.code.as_str()),
-                f,
-                *line,
-                "code",
-            );
+            nodes
+                .entry((row.scheme, row.code.as_str()))
+                .or_insert(*line);
         }
 
         let project_keys: HashSet<(&str, i32, &str)> = self
@@ -348,12 +344,21 @@ impl Dataset {
             .collect();
         let any_project: HashSet<&str> = self.projects.iter().map(|l| l.row.key.as_str()).collect();
 
-        let mut seen = HashMap::new();
         let mut line_codes: HashSet<(&str, i32, &str, &str)> = HashSet::new();
-        for Line { line, row } in &self.budget_lines {
-            let f = "budget_lines.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.nonempty(f, *line, "label", &row.label);
+        let key = |r: &'a BudgetLineRow| {
+            (
+                &r.department,
+                r.year,
+                &r.source,
+                r.scheme,
+                r.code.as_deref(),
+            )
+        };
+        // Besides the primary key (a position), one row per code and table.
+        let mut seen = HashMap::new();
+        e.rows(&self.budget_lines, |e, f, line, row| {
+            e.unique(&mut seen, key(row), f, line, "code");
+            e.nonempty(f, line, "label", &row.label);
             if let Some(code) = &row.code {
                 let known = match row.scheme {
                     Scheme::Project => any_project.contains(code.as_str()),
@@ -362,46 +367,20 @@ impl Dataset {
                 if !known {
                     e.push(
                         f,
-                        *line,
+                        line,
                         "code",
                         format!("unknown {} code `{code}`", row.scheme.as_str()),
                     );
                 }
                 line_codes.insert((&row.department, row.year, &row.source, code));
             }
-            e.unique(
-                &mut seen,
-                (
-                    &row.department,
-                    row.year,
-                    &row.source,
-                    row.scheme,
-                    row.code.as_deref(),
-                ),
-                f,
-                *line,
-                "code",
-            );
-            for (column, value) in [
-                ("total", row.total),
-                ("basic", row.basic),
-                ("project", row.project),
-                ("procurement", row.procurement),
-                ("sme_reserved", row.sme_reserved),
-                ("small_micro_reserved", row.small_micro_reserved),
-            ] {
-                e.amount(f, *line, column, value);
-            }
-        }
+        });
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.allocations {
-            let f = "allocations.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
+        e.rows(&self.allocations, |e, f, line, row| {
             if !nodes.contains_key(&(Scheme::Revenue, row.revenue_code.as_str())) {
                 e.push(
                     f,
-                    *line,
+                    line,
                     "revenue_code",
                     format!("unknown REVENUE code `{}`", row.revenue_code),
                 );
@@ -416,7 +395,7 @@ impl Dataset {
             {
                 e.push(
                     f,
-                    *line,
+                    line,
                     "row",
                     format!(
                         "no budget line `{r}` in {} for this department-year",
@@ -424,78 +403,35 @@ impl Dataset {
                     ),
                 );
             }
-            e.unique(
-                &mut seen,
-                (
-                    &row.department,
-                    row.year,
-                    &row.source,
-                    &row.row,
-                    &row.revenue_code,
-                ),
-                f,
-                *line,
-                "revenue_code",
-            );
-            e.amount(f, *line, "amount", Some(row.amount));
-        }
+        });
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.headlines {
-            let f = "headlines.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.key),
-                f,
-                *line,
-                "key",
-            );
-            e.nonempty(f, *line, "name", &row.name);
-            e.nonempty(f, *line, "unit", &row.unit);
+        e.rows(&self.headlines, |e, f, line, row| {
+            e.nonempty(f, line, "name", &row.name);
+            e.nonempty(f, line, "unit", &row.unit);
             for also in row.also_in.iter().flat_map(|a| a.split(';')) {
                 if !refs.sources.contains(also.trim()) {
-                    e.push(f, *line, "also_in", format!("unknown source `{also}`"));
+                    e.push(f, line, "also_in", format!("unknown source `{also}`"));
                 }
             }
-            e.amount(f, *line, "amount", row.amount);
-            e.amount(f, *line, "stated_change", row.stated_change);
-            e.amount(f, *line, "stated_percent", row.stated_percent);
-        }
+        });
 
-        let mut seen = HashMap::new();
         let mut names: HashMap<&str, (&str, &str, u64)> = HashMap::new();
-        for Line { line, row } in &self.projects {
-            let f = "projects.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.key),
-                f,
-                *line,
-                "key",
-            );
-            e.nonempty(f, *line, "name", &row.name);
+        e.rows(&self.projects, |e, f, line, row| {
+            e.nonempty(f, line, "name", &row.name);
             if let Some((name, name_en, first)) =
-                names.insert(&row.key, (&row.name, &row.name_en, *line))
+                names.insert(&row.key, (&row.name, &row.name_en, line))
                 && (name != row.name || name_en != row.name_en)
             {
                 e.push(
                     f,
-                    *line,
+                    line,
                     "name",
                     format!("project `{}` is named differently on line {first}", row.key),
                 );
             }
-            e.amount(f, *line, "amount", row.amount);
-            e.amount(f, *line, "stated_change", row.stated_change);
-            e.amount(f, *line, "stated_percent", row.stated_percent);
-        }
+        });
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.subprojects {
-            let f = "subprojects.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
+        e.rows(&self.subprojects, |e, f, line, row| {
             if !project_keys.contains(&(
                 row.department.as_str(),
                 row.year,
@@ -503,99 +439,51 @@ impl Dataset {
             )) {
                 e.push(
                     f,
-                    *line,
+                    line,
                     "project_key",
                     format!("no project `{}` for this department-year", row.project_key),
                 );
             }
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.project_key, row.position),
-                f,
-                *line,
-                "position",
-            );
-            e.nonempty(f, *line, "name", &row.name);
-            e.amount(f, *line, "amount", row.amount);
-        }
+            e.nonempty(f, line, "name", &row.name);
+        });
 
         let keys: HashSet<(&str, i32, &str)> = self
             .three_public
             .iter()
             .map(|l| (l.row.department.as_str(), l.row.year, l.row.key.as_str()))
             .collect();
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.three_public {
-            let f = "three_public.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, &row.key),
-                f,
-                *line,
-                "key",
-            );
+        e.rows(&self.three_public, |e, f, line, row| {
             if let Some(parent) = &row.parent_key
                 && !keys.contains(&(row.department.as_str(), row.year, parent.as_str()))
             {
-                e.push(f, *line, "parent_key", format!("unknown parent `{parent}`"));
+                e.push(f, line, "parent_key", format!("unknown parent `{parent}`"));
             }
-            e.amount(f, *line, "amount", row.amount);
-            e.amount(f, *line, "stated_change", row.stated_change);
-            e.amount(f, *line, "stated_percent", row.stated_percent);
-        }
+        });
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.tasks {
-            let f = "tasks.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, row.position),
-                f,
-                *line,
-                "position",
-            );
-            e.nonempty(f, *line, "name", &row.name);
+        e.rows(&self.tasks, |e, f, line, row| {
+            e.nonempty(f, line, "name", &row.name);
             if let Some(key) = &row.project_key
                 && !project_keys.contains(&(row.department.as_str(), row.year, key.as_str()))
             {
                 e.push(
                     f,
-                    *line,
+                    line,
                     "project_key",
                     format!("no project `{key}` for this department-year"),
                 );
             }
-            for (column, value) in [
-                ("total", row.total),
-                ("fiscal", row.fiscal),
-                ("other", row.other),
-            ] {
-                e.amount(f, *line, column, value);
-            }
-        }
+        });
 
-        let mut seen = HashMap::new();
-        for Line { line, row } in &self.indicators {
-            let f = "indicators.csv";
-            refs.check(e, f, *line, &row.department, row.year, &row.source);
-            e.unique(
-                &mut seen,
-                (&row.department, row.year, row.position),
-                f,
-                *line,
-                "position",
-            );
+        e.rows(&self.indicators, |e, f, line, row| {
             for (column, value) in [
                 ("category", &row.category),
                 ("subcategory", &row.subcategory),
                 ("name", &row.name),
                 ("target", &row.target),
             ] {
-                e.nonempty(f, *line, column, value);
+                e.nonempty(f, line, column, value);
             }
-        }
+        });
 
         self.validate_text(e, &refs, &project_keys);
     }
@@ -731,7 +619,7 @@ impl Dataset {
         source: &str,
         scheme: Scheme,
         code: Option<&str>,
-    ) -> Option<&BudgetLineRow> {
+    ) -> Option<&Line<BudgetLineRow>> {
         let key = (
             dept.to_owned(),
             year,
@@ -739,19 +627,16 @@ impl Dataset {
             scheme,
             code.map(str::to_owned),
         );
-        self.index()
-            .lines
-            .get(&key)
-            .map(|&i| &self.budget_lines[i].row)
+        self.index().lines.get(&key).map(|&i| &self.budget_lines[i])
     }
 
     /// A named figure.
-    pub fn headline(&self, dept: &str, year: i32, key: &str) -> Option<&HeadlineRow> {
+    pub fn headline(&self, dept: &str, year: i32, key: &str) -> Option<&Line<HeadlineRow>> {
         let key = (dept.to_owned(), year, key.to_owned());
         self.index()
             .headlines
             .get(&key)
-            .map(|&i| &self.headlines[i].row)
+            .map(|&i| &self.headlines[i])
     }
 
     /// Indexes of the budget lines the API serves: one per (department, year, scheme, code).
@@ -764,19 +649,7 @@ impl Dataset {
             .enumerate()
             .map(|(i, l)| (l.row.key.as_str(), i))
             .collect();
-        let printed = |r: &BudgetLineRow| {
-            [
-                r.total,
-                r.basic,
-                r.project,
-                r.procurement,
-                r.sme_reserved,
-                r.small_micro_reserved,
-            ]
-            .iter()
-            .filter(|v| v.is_some())
-            .count()
-        };
+        let printed = |r: &BudgetLineRow| r.amounts().len();
         let mut best: HashMap<(&str, i32, Scheme, &str), usize> = HashMap::new();
         for (i, l) in self.budget_lines.iter().enumerate() {
             let r = &l.row;

@@ -4,35 +4,33 @@ use crate::error::DataError;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-/// Defines the list of data files and the bundled copy of each from one list of names.
+/// The list of data files and the bundled copy of each, from the CSV resources' names (called by
+/// `resources!` in [`crate::rows`], where each resource is declared).
 macro_rules! data_files {
-    ($($name:literal),* $(,)?) => {
+    ($($name:ident),* $(,)?) => {
         /// The files of a data directory, in load order. Every one is required.
-        pub const FILES: &[&str] = &[$($name),*];
+        pub const FILES: &[&str] = &[
+            "datapackage.json",
+            $(concat!(stringify!($name), ".csv"),)*
+            "text.json",
+        ];
 
         /// The Pingshan 2023 disclosure, compiled in so the server can seed itself from any
         /// directory.
-        const BUNDLED: &[(&str, &str)] =
-            &[$(($name, include_str!(concat!("../data/pingshan-gsdmb-2023/", $name)))),*];
+        pub(crate) const BUNDLED: &[(&str, &str)] = &[
+            ("datapackage.json", include_str!("../data/pingshan-gsdmb-2023/datapackage.json")),
+            $((
+                concat!(stringify!($name), ".csv"),
+                include_str!(concat!("../data/pingshan-gsdmb-2023/", stringify!($name), ".csv")),
+            ),)*
+            ("text.json", include_str!("../data/pingshan-gsdmb-2023/text.json")),
+        ];
     };
 }
+pub(crate) use data_files;
 
-data_files!(
-    "datapackage.json",
-    "sources.csv",
-    "departments.csv",
-    "staffing.csv",
-    "classifications.csv",
-    "budget_lines.csv",
-    "allocations.csv",
-    "headlines.csv",
-    "projects.csv",
-    "subprojects.csv",
-    "three_public.csv",
-    "tasks.csv",
-    "indicators.csv",
-    "text.json",
-);
+use crate::rows::BUNDLED;
+pub use crate::rows::FILES;
 
 /// A set of disclosure files.
 #[derive(Debug, Clone)]

@@ -194,32 +194,23 @@ fn quantity(text: &str) -> Option<(Decimal, Option<String>, &str)> {
 mod tests {
     use super::*;
 
-    fn t(text: &str) -> Option<(&'static str, String, Option<String>)> {
-        parse(text).map(|t| (t.comparator.as_str(), t.value.to_string(), t.unit))
-    }
-
     #[test]
     fn parses_printed_targets() {
-        assert_eq!(
-            t("≥3850 个"),
-            Some(("GTE", "3850".into(), Some("个".into())))
-        );
-        assert_eq!(
-            t("不少于 50 平方公里"),
-            Some(("GTE", "50".into(), Some("平方公里".into())))
-        );
-        assert_eq!(t("≧98%"), Some(("GTE", "98".into(), Some("%".into()))));
-        assert_eq!(t("≦98%"), Some(("LTE", "98".into(), Some("%".into()))));
-        assert_eq!(t("4小时内"), Some(("LTE", "4".into(), Some("小时".into()))));
-        assert_eq!(t("1次/天"), Some(("EQ", "1".into(), Some("次/天".into()))));
-        assert_eq!(t("＜0.4%"), Some(("LT", "0.4".into(), Some("%".into()))));
-        assert_eq!(t("99%以上"), Some(("GTE", "99".into(), Some("%".into()))));
-        assert_eq!(t("5 次以下"), Some(("LTE", "5".into(), Some("次".into()))));
-        assert_eq!(
-            t("不超过 3 天"),
-            Some(("LTE", "3".into(), Some("天".into())))
-        );
-        assert_eq!(t("100%"), Some(("EQ", "100".into(), Some("%".into()))));
+        for (text, expected) in [
+            ("≥3850 个", "GTE 3850 个"),
+            ("不少于 50 平方公里", "GTE 50 平方公里"),
+            ("≧98%", "GTE 98 %"),
+            ("≦98%", "LTE 98 %"),
+            ("4小时内", "LTE 4 小时"),
+            ("1次/天", "EQ 1 次/天"),
+            ("＜0.4%", "LT 0.4 %"),
+            ("99%以上", "GTE 99 %"),
+            ("5 次以下", "LTE 5 次"),
+            ("不超过 3 天", "LTE 3 天"),
+            ("100%", "EQ 100 %"),
+        ] {
+            assert_eq!(line(text), expected, "{text}");
+        }
     }
 
     /// A parse as one line: `[subject ]CMP value[ unit]`, conditions joined by ` & `, a
@@ -376,13 +367,7 @@ mod tests {
                 unit: Some("%".into())
             })
         );
-        assert_eq!(
-            t("由 17.5%提升到 25%"),
-            Some(("GTE", "25".into(), Some("%".into())))
-        );
-        assert_eq!(
-            t("由 5 次降低到 2 次"),
-            Some(("LTE", "2".into(), Some("次".into())))
-        );
+        assert_eq!(line("由 17.5%提升到 25%"), "from 17.5 % → GTE 25 %");
+        assert_eq!(line("由 5 次降低到 2 次"), "from 5 次 → LTE 2 次");
     }
 }

@@ -36,7 +36,8 @@ pub async fn load(db: &DatabaseConnection, source: &DataSource) -> error::Result
         .take(50)
         .map(|c| {
             format!(
-                "  - {} {} {}: printed {} but {} (difference {})",
+                "  - {}: {} {} {}: printed {} but {} (difference {})",
+                c.at,
                 c.department,
                 c.year,
                 c.name,

@@ -1,5 +1,6 @@
-//! The tabular resources of a data directory, defined once: the loader checks each CSV header
-//! against these columns, and the export writes `datapackage.json`'s `resources` from them.
+//! The tabular resources of a data directory (declared once, with their rows, in
+//! [`crate::rows`]): the loader checks each CSV header against their columns, and the export
+//! writes `datapackage.json`'s `resources` from them.
 
 use serde_json::{Map, Value, json};
 
@@ -17,7 +18,8 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    fn as_str(self) -> &'static str {
+    /// The Table Schema name of the type.
+    pub fn as_str(self) -> &'static str {
         match self {
             FieldType::String => "string",
             FieldType::Integer => "integer",
@@ -27,7 +29,7 @@ impl FieldType {
     }
 }
 
-use FieldType::{Boolean, Integer, Number, String as Text};
+pub use crate::rows::RESOURCES;
 
 /// One CSV resource: its name (the file is `<name>.csv`), columns in file order, primary key.
 #[derive(Debug)]
@@ -69,95 +71,6 @@ impl Resource {
     }
 }
 
-const DEPT_YEAR: [(&str, FieldType); 2] = [("department", Text), ("year", Integer)];
-
-macro_rules! fields {
-    (dept_year, $($name:literal: $kind:ident),* $(,)?) => {
-        &[DEPT_YEAR[0], DEPT_YEAR[1], $(($name, $kind)),*]
-    };
-    ($($name:literal: $kind:ident),* $(,)?) => {
-        &[$(($name, $kind)),*]
-    };
-}
-
-/// Every CSV resource, in load order (the order of `files::FILES`).
-pub const RESOURCES: &[Resource] = &[
-    Resource {
-        name: "sources",
-        fields: fields!("key": Text, "table_number": Integer, "title": Text, "section": Text, "empty": Boolean),
-        primary_key: &["key"],
-    },
-    Resource {
-        name: "departments",
-        fields: fields!("code": Text, "name": Text, "name_en": Text, "parent_code": Text, "independent_accounting": Boolean),
-        primary_key: &["code"],
-    },
-    Resource {
-        name: "staffing",
-        fields: fields!(dept_year, "scope": Text, "admin_establishment": Integer, "admin_actual": Integer,
-            "institutional_establishment": Integer, "institutional_actual": Integer,
-            "retired_lixiu": Integer, "retired_tuixiu": Integer, "note": Text, "source": Text),
-        primary_key: &["department", "year", "scope"],
-    },
-    Resource {
-        name: "classifications",
-        fields: fields!("scheme": Text, "code": Text, "parent_code": Text, "name": Text, "name_en": Text),
-        primary_key: &["scheme", "code"],
-    },
-    Resource {
-        name: "budget_lines",
-        fields: fields!(dept_year, "source": Text, "scheme": Text, "position": Integer, "code": Text,
-            "label": Text, "total": Number, "basic": Number, "project": Number, "procurement": Number,
-            "sme_reserved": Number, "small_micro_reserved": Number),
-        primary_key: &["department", "year", "source", "position"],
-    },
-    Resource {
-        name: "allocations",
-        fields: fields!(dept_year, "source": Text, "row": Text, "revenue_code": Text, "amount": Number),
-        primary_key: &["department", "year", "source", "row", "revenue_code"],
-    },
-    Resource {
-        name: "headlines",
-        fields: fields!(dept_year, "key": Text, "name": Text, "name_en": Text, "amount": Number,
-            "unit": Text, "stated_change": Number, "stated_percent": Number, "basis": Text,
-            "source": Text, "also_in": Text, "note": Text),
-        primary_key: &["department", "year", "key"],
-    },
-    Resource {
-        name: "projects",
-        fields: fields!(dept_year, "key": Text, "name": Text, "label": Text, "name_en": Text,
-            "amount": Number, "stated_change": Number, "stated_percent": Number, "basis": Text,
-            "source": Text, "note": Text),
-        primary_key: &["department", "year", "key"],
-    },
-    Resource {
-        name: "subprojects",
-        fields: fields!(dept_year, "project_key": Text, "position": Integer, "name": Text,
-            "name_en": Text, "amount": Number, "source": Text),
-        primary_key: &["department", "year", "project_key", "position"],
-    },
-    Resource {
-        name: "three_public",
-        fields: fields!(dept_year, "key": Text, "parent_key": Text, "name": Text, "name_en": Text,
-            "amount": Number, "stated_change": Number, "stated_percent": Number, "basis": Text,
-            "source": Text),
-        primary_key: &["department", "year", "key"],
-    },
-    Resource {
-        name: "tasks",
-        fields: fields!(dept_year, "position": Integer, "kind": Text, "name": Text,
-            "project_key": Text, "content": Text, "total": Number, "fiscal": Number,
-            "other": Number, "source": Text),
-        primary_key: &["department", "year", "position"],
-    },
-    Resource {
-        name: "indicators",
-        fields: fields!(dept_year, "position": Integer, "category": Text, "subcategory": Text,
-            "name": Text, "target": Text, "source": Text),
-        primary_key: &["department", "year", "position"],
-    },
-];
-
 /// The resource named `name`.
 ///
 /// # Panics
@@ -165,6 +78,7 @@ pub const RESOURCES: &[Resource] = &[
 pub fn resource(name: &str) -> &'static Resource {
     RESOURCES
         .iter()
+        .copied()
         .find(|r| r.name == name)
         .unwrap_or_else(|| panic!("no resource `{name}`"))
 }
@@ -176,7 +90,7 @@ pub fn datapackage_json(metadata: &Map<String, Value>) -> String {
     package.remove("resources");
     package.insert(
         "resources".into(),
-        RESOURCES.iter().map(Resource::descriptor).collect(),
+        RESOURCES.iter().map(|r| r.descriptor()).collect(),
     );
     let mut text = serde_json::to_string_pretty(&Value::Object(package)).unwrap_or_default();
     text.push('\n');
@@ -206,7 +120,7 @@ mod tests {
             .filter(|f| f.ends_with(".csv"))
             .copied()
             .collect();
-        let paths: Vec<String> = RESOURCES.iter().map(Resource::path).collect();
+        let paths: Vec<String> = RESOURCES.iter().map(|r| r.path()).collect();
         assert_eq!(paths, csv);
     }
 

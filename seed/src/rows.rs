@@ -1,16 +1,51 @@
 //! The rows of each data file, as read (before cross-file validation).
 
 use crate::error::DataError;
+use crate::package::{FieldType, Resource};
 pub use entity::{Basis, GoalKind, Scheme, Scope, TaskKind};
 use rust_decimal::Decimal;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::marker::PhantomData;
 
 /// A row with the file line it came from.
 #[derive(Debug, Clone)]
 pub struct Line<T> {
     pub line: u64,
     pub row: T,
+}
+
+impl<T> std::ops::Deref for Line<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.row
+    }
+}
+
+impl<T: Row> Line<T> {
+    /// The file and line of the row.
+    pub fn at(&self) -> At {
+        At {
+            file: T::RESOURCE.path(),
+            line: self.line,
+        }
+    }
+}
+
+/// Where a row of a CSV file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    /// The file, relative to the data directory.
+    pub file: String,
+    /// The 1-based line (the header is line 1).
+    pub line: u64,
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, line {}", self.file, self.line)
+    }
 }
 
 /// Reads a CSV file whose header must hold exactly `columns` (in any order).
@@ -68,34 +103,6 @@ pub fn read_csv<T: DeserializeOwned>(
     }
 }
 
-/// An optional printed number: empty is `None`; anything else must be a plain decimal
-/// (no thousands separators, no unit, no exponent).
-fn amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    let text: Option<String> = Option::deserialize(d)?;
-    text.map(|t| {
-        parse_amount(&t)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{t}` is not a plain decimal number")))
-    })
-    .transpose()
-}
-
-fn required_amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    amount(d)?.ok_or_else(|| serde::de::Error::custom("a number is required"))
-}
-
-/// Writes a figure as the files print it: a plain decimal without trailing zeros; `None` is
-/// empty.
-fn write_amount<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => write_required_amount(v, s),
-        None => s.serialize_none(),
-    }
-}
-
-fn write_required_amount<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&value.normalize())
-}
-
 fn parse_amount(text: &str) -> Option<Decimal> {
     let plain = text
         .chars()
@@ -148,185 +155,366 @@ fn csv_error(
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct SourceRow {
-    pub key: String,
-    pub table_number: Option<i32>,
-    pub title: String,
-    pub section: Option<String>,
-    pub empty: bool,
+/// A CSV cell's type: how a field reads and writes, and its Table Schema type. Every column of
+/// a resource goes through it (`#[serde(with = "cell")]`), so a field's Rust type says it all.
+pub trait Cell: Sized {
+    /// The Table Schema type `datapackage.json` gives the column.
+    const TYPE: FieldType;
+    /// Reads a cell.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    /// Writes a cell as the files print it.
+    fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+    /// The printed figure, for an amount column that states one.
+    fn amount(&self) -> Option<Decimal> {
+        None
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct DepartmentRow {
-    pub code: String,
-    pub name: String,
-    pub name_en: String,
-    pub parent_code: Option<String>,
-    pub independent_accounting: Option<bool>,
+/// Cells read and written as serde does.
+macro_rules! plain_cells {
+    ($($ty:ty => $kind:ident),* $(,)?) => {$(
+        impl Cell for $ty {
+            const TYPE: FieldType = FieldType::$kind;
+            fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$ty>::deserialize(d)
+            }
+            fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.serialize(s)
+            }
+        }
+    )*};
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct StaffingRow {
-    pub department: String,
-    pub year: i32,
-    pub scope: Scope,
-    pub admin_establishment: Option<i32>,
-    pub admin_actual: Option<i32>,
-    pub institutional_establishment: Option<i32>,
-    pub institutional_actual: Option<i32>,
-    pub retired_lixiu: Option<i32>,
-    pub retired_tuixiu: Option<i32>,
-    pub note: Option<String>,
-    pub source: String,
+plain_cells!(
+    String => String,
+    i32 => Integer,
+    bool => Boolean,
+    Scheme => String,
+    Scope => String,
+    Basis => String,
+    TaskKind => String,
+);
+
+/// A printed number: a plain decimal (no thousands separators, no unit, no exponent), written
+/// back without trailing zeros.
+impl Cell for Decimal {
+    const TYPE: FieldType = FieldType::Number;
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Option::<String>::deserialize(d)?
+            .ok_or_else(|| de::Error::custom("a number is required"))?;
+        parse_amount(&text)
+            .ok_or_else(|| de::Error::custom(format!("`{text}` is not a plain decimal number")))
+    }
+    fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.normalize())
+    }
+    fn amount(&self) -> Option<Decimal> {
+        Some(*self)
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ClassificationRow {
-    pub scheme: Scheme,
-    pub code: String,
-    pub parent_code: Option<String>,
-    pub name: String,
-    pub name_en: String,
+/// An empty cell is `None`.
+impl<T: Cell> Cell for Option<T> {
+    const TYPE: FieldType = T::TYPE;
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(PhantomData<T>);
+        impl<'de, T: Cell> de::Visitor<'de> for Visit<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value or nothing")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                T::read(d).map(Some)
+            }
+        }
+        d.deserialize_option(Visit(PhantomData))
+    }
+    fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(value) => s.serialize_some(&Written(value)),
+            None => s.serialize_none(),
+        }
+    }
+    fn amount(&self) -> Option<Decimal> {
+        self.as_ref().and_then(Cell::amount)
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct BudgetLineRow {
-    pub department: String,
-    pub year: i32,
-    pub source: String,
-    pub scheme: Scheme,
-    pub position: i32,
-    pub code: Option<String>,
-    pub label: String,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub total: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub basic: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub project: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub procurement: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub sme_reserved: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub small_micro_reserved: Option<Decimal>,
+/// Serializes a cell through [`Cell::write`].
+struct Written<'a, T>(&'a T);
+
+impl<T: Cell> Serialize for Written<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.write(s)
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct AllocationRow {
-    pub department: String,
-    pub year: i32,
-    pub source: String,
-    pub row: Option<String>,
-    pub revenue_code: String,
-    #[serde(
-        deserialize_with = "required_amount",
-        serialize_with = "write_required_amount"
-    )]
-    pub amount: Decimal,
+/// `#[serde(with = "cell")]`: a field read and written through its [`Cell`] type.
+mod cell {
+    use super::*;
+
+    pub fn deserialize<'de, T: Cell, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+
+    pub fn serialize<T: Cell, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        value.write(s)
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct HeadlineRow {
-    pub department: String,
-    pub year: i32,
-    pub key: String,
-    pub name: String,
-    pub name_en: String,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub amount: Option<Decimal>,
-    pub unit: String,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub stated_change: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub stated_percent: Option<Decimal>,
-    pub basis: Basis,
-    pub source: String,
-    pub also_in: Option<String>,
-    pub note: Option<String>,
+/// The row of one CSV resource.
+pub trait Row: DeserializeOwned + Serialize {
+    /// Its resource in [`RESOURCES`].
+    const RESOURCE: &'static Resource;
+    /// Every amount the row states, by column.
+    fn amounts(&self) -> Vec<(&'static str, Decimal)>;
+    /// The values of the primary key, as one text (equal texts: the same key).
+    fn key(&self) -> String;
+    /// A department-year fact's department, year and source.
+    fn refs(&self) -> Option<(&str, i32, &str)> {
+        None
+    }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ProjectRow {
-    pub department: String,
-    pub year: i32,
-    pub key: String,
-    pub name: String,
-    pub label: Option<String>,
-    pub name_en: String,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub amount: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub stated_change: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub stated_percent: Option<Decimal>,
-    pub basis: Basis,
-    pub source: String,
-    pub note: Option<String>,
+/// Receives the rows of each resource (see [`Tables::each`]).
+pub trait EachTable {
+    /// The rows of `T`'s resource.
+    fn table<T: Row>(&mut self, rows: &[Line<T>]);
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct SubprojectRow {
-    pub department: String,
-    pub year: i32,
-    pub project_key: String,
-    pub position: i32,
-    pub name: String,
-    pub name_en: String,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub amount: Option<Decimal>,
-    pub source: String,
+/// Reads the rows of one resource (see [`Tables::read`]).
+pub trait ReadTable {
+    /// The rows of `T`'s resource.
+    fn table<T: Row>(&mut self) -> Vec<Line<T>>;
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ThreePublicRow {
-    pub department: String,
-    pub year: i32,
-    pub key: String,
-    pub parent_key: Option<String>,
-    pub name: String,
-    pub name_en: String,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub amount: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub stated_change: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub stated_percent: Option<Decimal>,
-    pub basis: Basis,
-    pub source: String,
+/// Declares every CSV resource once: its row struct (columns in file order, each read and
+/// written by its type's [`Cell`]), whether it is a plain `table` or a department-year `fact`
+/// (columns `department` and `year` first, a `source`; its references are checked) and its
+/// primary key (checked unique). [`RESOURCES`] (the loader's header check
+/// and `datapackage.json`) and the file list ([`crate::files::FILES`], with the bundled copy)
+/// are derived from it.
+macro_rules! resources {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident: $row:ident $kind:ident [$($key:ident),*] { $($body:tt)* }
+    )*) => {
+        $(resource!($(#[$meta])* $kind $name: $row [$($key),*] { $($body)* });)*
+
+        /// Every CSV resource, in load order.
+        pub const RESOURCES: &[&Resource] = &[$(<$row as Row>::RESOURCE),*];
+
+        /// The rows of every CSV resource, as read.
+        #[derive(Debug, Clone)]
+        pub struct Tables {
+            $(pub $name: Vec<Line<$row>>,)*
+        }
+
+        impl Tables {
+            /// Reads every resource, in load order, through `read`.
+            pub fn read(read: &mut impl ReadTable) -> Tables {
+                Tables {
+                    $($name: read.table(),)*
+                }
+            }
+
+            /// Hands every resource's rows, in load order, to `each`.
+            pub fn each(&self, each: &mut impl EachTable) {
+                $(each.table(&self.$name);)*
+            }
+        }
+
+        crate::files::data_files!($($name),*);
+    };
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct TaskRow {
-    pub department: String,
-    pub year: i32,
-    pub position: i32,
-    pub kind: TaskKind,
-    pub name: String,
-    pub project_key: Option<String>,
-    pub content: Option<String>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub total: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub fiscal: Option<Decimal>,
-    #[serde(deserialize_with = "amount", serialize_with = "write_amount")]
-    pub other: Option<Decimal>,
-    pub source: String,
+/// One resource of `resources!`: a `table`, or a department-year `fact`, whose columns begin
+/// with `department` and `year` and which names its `source`.
+macro_rules! resource {
+    ($(#[$meta:meta])* fact $name:ident: $row:ident [$($key:ident),*] { $($body:tt)* }) => {
+        resource!($(#[$meta])* table $name: $row [$($key),*] {
+            pub department: String,
+            pub year: i32,
+            $($body)*
+        } fact);
+    };
+    ($(#[$meta:meta])* table $name:ident: $row:ident [$($key:ident),*] {
+        $(pub $field:ident: $ty:ty,)*
+    } $($fact:ident)?) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize, Serialize)]
+        pub struct $row {
+            $(#[serde(with = "cell")] pub $field: $ty,)*
+        }
+
+        impl Row for $row {
+            const RESOURCE: &'static Resource = &Resource {
+                name: stringify!($name),
+                fields: &[$((stringify!($field), <$ty as Cell>::TYPE)),*],
+                primary_key: &[$(stringify!($key)),*],
+            };
+
+            fn amounts(&self) -> Vec<(&'static str, Decimal)> {
+                [$((stringify!($field), Cell::amount(&self.$field))),*]
+                    .into_iter()
+                    .filter_map(|(column, value)| Some((column, value?)))
+                    .collect()
+            }
+
+            fn key(&self) -> String {
+                format!("{:?}", ($(&self.$key,)*))
+            }
+
+            $(fn refs(&self) -> Option<(&str, i32, &str)> {
+                let _fact = stringify!($fact);
+                Some((&self.department, self.year, &self.source))
+            })?
+        }
+    };
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct IndicatorRow {
-    pub department: String,
-    pub year: i32,
-    pub position: i32,
-    pub category: String,
-    pub subcategory: String,
-    pub name: String,
-    pub target: String,
-    pub source: String,
-}
+resources! {
+    /// `sources.csv`: the tables and sections of the disclosure.
+    sources: SourceRow table [key] {
+        pub key: String,
+        pub table_number: Option<i32>,
+        pub title: String,
+        pub section: Option<String>,
+        pub empty: bool,
+    }
 
+    /// `departments.csv`.
+    departments: DepartmentRow table [code] {
+        pub code: String,
+        pub name: String,
+        pub name_en: String,
+        pub parent_code: Option<String>,
+        pub independent_accounting: Option<bool>,
+    }
+
+    /// `staffing.csv`.
+    staffing: StaffingRow fact [department, year, scope] {
+        pub scope: Scope,
+        pub admin_establishment: Option<i32>,
+        pub admin_actual: Option<i32>,
+        pub institutional_establishment: Option<i32>,
+        pub institutional_actual: Option<i32>,
+        pub retired_lixiu: Option<i32>,
+        pub retired_tuixiu: Option<i32>,
+        pub note: Option<String>,
+        pub source: String,
+    }
+
+    /// `classifications.csv`: parents before children.
+    classifications: ClassificationRow table [scheme, code] {
+        pub scheme: Scheme,
+        pub code: String,
+        pub parent_code: Option<String>,
+        pub name: String,
+        pub name_en: String,
+    }
+
+    /// `budget_lines.csv`.
+    budget_lines: BudgetLineRow fact [department, year, source, position] {
+        pub source: String,
+        pub scheme: Scheme,
+        pub position: i32,
+        pub code: Option<String>,
+        pub label: String,
+        pub total: Option<Decimal>,
+        pub basic: Option<Decimal>,
+        pub project: Option<Decimal>,
+        pub procurement: Option<Decimal>,
+        pub sme_reserved: Option<Decimal>,
+        pub small_micro_reserved: Option<Decimal>,
+    }
+
+    /// `allocations.csv`.
+    allocations: AllocationRow fact [department, year, source, row, revenue_code] {
+        pub source: String,
+        pub row: Option<String>,
+        pub revenue_code: String,
+        pub amount: Decimal,
+    }
+
+    /// `headlines.csv`.
+    headlines: HeadlineRow fact [department, year, key] {
+        pub key: String,
+        pub name: String,
+        pub name_en: String,
+        pub amount: Option<Decimal>,
+        pub unit: String,
+        pub stated_change: Option<Decimal>,
+        pub stated_percent: Option<Decimal>,
+        pub basis: Basis,
+        pub source: String,
+        pub also_in: Option<String>,
+        pub note: Option<String>,
+    }
+
+    /// `projects.csv`.
+    projects: ProjectRow fact [department, year, key] {
+        pub key: String,
+        pub name: String,
+        pub label: Option<String>,
+        pub name_en: String,
+        pub amount: Option<Decimal>,
+        pub stated_change: Option<Decimal>,
+        pub stated_percent: Option<Decimal>,
+        pub basis: Basis,
+        pub source: String,
+        pub note: Option<String>,
+    }
+
+    /// `subprojects.csv`.
+    subprojects: SubprojectRow fact [department, year, project_key, position] {
+        pub project_key: String,
+        pub position: i32,
+        pub name: String,
+        pub name_en: String,
+        pub amount: Option<Decimal>,
+        pub source: String,
+    }
+
+    /// `three_public.csv`.
+    three_public: ThreePublicRow fact [department, year, key] {
+        pub key: String,
+        pub parent_key: Option<String>,
+        pub name: String,
+        pub name_en: String,
+        pub amount: Option<Decimal>,
+        pub stated_change: Option<Decimal>,
+        pub stated_percent: Option<Decimal>,
+        pub basis: Basis,
+        pub source: String,
+    }
+
+    /// `tasks.csv`.
+    tasks: TaskRow fact [department, year, position] {
+        pub position: i32,
+        pub kind: TaskKind,
+        pub name: String,
+        pub project_key: Option<String>,
+        pub content: Option<String>,
+        pub total: Option<Decimal>,
+        pub fiscal: Option<Decimal>,
+        pub other: Option<Decimal>,
+        pub source: String,
+    }
+
+    /// `indicators.csv`.
+    indicators: IndicatorRow fact [department, year, position] {
+        pub position: i32,
+        pub category: String,
+        pub subcategory: String,
+        pub name: String,
+        pub target: String,
+        pub source: String,
+    }
+}
 /// `datapackage.json`: the fields the loader relies on (the rest is documentation).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct DataPackage {

@@ -11,9 +11,12 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set,
+    DbErr, EntityTrait, QueryFilter, Set,
 };
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
 const CHUNK: usize = 400;
@@ -48,6 +51,98 @@ where
             .await?;
     }
     Ok(())
+}
+
+/// A row that states a fact of a department-year, from a source: a CSV fact row, or a
+/// department-year entry of `text.json`.
+trait Fact {
+    /// The row itself (a CSV row without its line number).
+    type Row;
+    /// The row itself.
+    fn row(&self) -> &Self::Row;
+    /// Its department, year and source.
+    fn refs(&self) -> Option<(&str, i32, &str)>;
+}
+
+impl<R: Row> Fact for Line<R> {
+    type Row = R;
+    fn row(&self) -> &R {
+        &self.row
+    }
+    fn refs(&self) -> Option<(&str, i32, &str)> {
+        self.row.refs()
+    }
+}
+
+impl Fact for DepartmentText {
+    type Row = Self;
+    fn row(&self) -> &Self {
+        self
+    }
+    fn refs(&self) -> Option<(&str, i32, &str)> {
+        Some((&self.code, self.year, &self.source))
+    }
+}
+
+/// `text.json` entries that name their department as `department`.
+macro_rules! text_facts {
+    ($($text:ty),*) => {$(
+        impl Fact for $text {
+            type Row = Self;
+            fn row(&self) -> &Self {
+                self
+            }
+            fn refs(&self) -> Option<(&str, i32, &str)> {
+                Some((&self.department, self.year, &self.source))
+            }
+        }
+    )*};
+}
+
+text_facts!(GoalText, NoteText);
+
+/// A fact's stored model: `model`, holding the row's own columns, with the row's department,
+/// year and source set in whichever of `department_id`, `year` and `source_id` it has.
+fn fact<A>(mut model: A, ids: &Ids, row: &impl Fact) -> A
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Column: FromStr,
+{
+    if let Some((department, year, source)) = row.refs() {
+        let values = [
+            ("department_id", ids.dept(department)),
+            ("year", year),
+            ("source_id", ids.source(source)),
+        ];
+        for (column, value) in values {
+            if let Ok(column) = <A::Entity as EntityTrait>::Column::from_str(column) {
+                model.set(column, value.into());
+            }
+        }
+    }
+    model
+}
+
+/// Inserts the rows of a fact table: `model` makes each row's own columns (from its index and
+/// the row), [`fact`] adds its references.
+async fn insert_facts<R: Fact, A>(
+    txn: &DatabaseTransaction,
+    ids: &Ids,
+    rows: &[R],
+    model: impl Fn(usize, &R::Row) -> A,
+) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    <A::Entity as EntityTrait>::Column: FromStr,
+{
+    let models = rows.iter().enumerate();
+    insert_all(
+        txn,
+        models
+            .map(|(i, r)| fact(model(i, r.row()), ids, r))
+            .collect(),
+    )
+    .await
 }
 
 /// Ids of the rows a dataset refers to by code.
@@ -219,8 +314,10 @@ async fn mark_consolidated(txn: &DatabaseTransaction) -> Result<()> {
     Ok(())
 }
 
-/// Removes everything an earlier load of the dataset wrote (departments, classification nodes
-/// and projects are shared between datasets and stay; they are updated in place).
+/// Removes everything an earlier load of the dataset wrote: the rows of every table of the
+/// entity list that point at the dataset or one of its sources, children before parents.
+/// (Departments, classification nodes and projects are shared between datasets and stay; they
+/// are updated in place.)
 async fn clear(txn: &DatabaseTransaction, dataset_id: i32) -> Result<()> {
     let sources: Vec<i32> = source::Entity::find()
         .filter(source::Column::DatasetId.eq(dataset_id))
@@ -229,55 +326,31 @@ async fn clear(txn: &DatabaseTransaction, dataset_id: i32) -> Result<()> {
         .into_iter()
         .map(|s| s.id)
         .collect();
-    let budgets: Vec<i32> = project_budget::Entity::find()
-        .filter(project_budget::Column::SourceId.is_in(sources.clone()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    for chunk in budgets.chunks(CHUNK) {
-        subproject::Entity::delete_many()
-            .filter(subproject::Column::ProjectBudgetId.is_in(chunk.to_vec()))
-            .exec(txn)
-            .await?;
-        project_goal::Entity::delete_many()
-            .filter(project_goal::Column::ProjectBudgetId.is_in(chunk.to_vec()))
-            .exec(txn)
-            .await?;
-    }
-    macro_rules! by_source {
-        ($($table:ident),*) => {$(
-            $table::Entity::delete_many().filter($table::Column::SourceId.is_in(sources.clone())).exec(txn).await?;
+    type Delete<'a> = Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 'a>>;
+    let mut deletes: Vec<Delete<'_>> = Vec::new();
+    macro_rules! deletes {
+        ($($table:ident: $entity:ident),*) => {$(
+            for (column, ids) in [("source_id", &sources), ("dataset_id", &vec![dataset_id])] {
+                if let Ok(column) = $table::Column::from_str(column) {
+                    let ids = ids.clone();
+                    deletes.push(Box::pin(async move {
+                        for chunk in ids.chunks(CHUNK) {
+                            $table::Entity::delete_many()
+                                .filter(column.is_in(chunk.to_vec()))
+                                .exec(txn)
+                                .await?;
+                        }
+                        Ok(())
+                    }));
+                }
+            }
         )*};
     }
-    by_source!(
-        project_budget,
-        department_profile,
-        staffing,
-        division,
-        budget_line,
-        allocation,
-        headline,
-        three_public,
-        performance_task,
-        indicator,
-        goal,
-        glossary_term,
-        note
-    );
-    consistency_check::Entity::delete_many()
-        .filter(consistency_check::Column::DatasetId.eq(dataset_id))
-        .exec(txn)
-        .await?;
-    department_year::Entity::delete_many()
-        .filter(department_year::Column::DatasetId.eq(dataset_id))
-        .exec(txn)
-        .await?;
-    source::Entity::delete_many()
-        .filter(source::Column::DatasetId.eq(dataset_id))
-        .exec(txn)
-        .await?;
+    entity::tables!(deletes);
+    // The list puts parents first: delete in reverse.
+    for delete in deletes.into_iter().rev() {
+        delete.await?;
+    }
     Ok(())
 }
 
@@ -454,167 +527,105 @@ async fn write_projects(txn: &DatabaseTransaction, ds: &Dataset) -> Result<HashM
 }
 
 async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Result<()> {
-    insert_all(
-        txn,
-        ds.staffing
-            .iter()
-            .map(|Line { row: r, .. }| staffing::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                scope: Set(r.scope),
-                admin_establishment: Set(r.admin_establishment),
-                admin_actual: Set(r.admin_actual),
-                institutional_establishment: Set(r.institutional_establishment),
-                institutional_actual: Set(r.institutional_actual),
-                retired_lixiu: Set(r.retired_lixiu),
-                retired_tuixiu: Set(r.retired_tuixiu),
-                note: Set(r.note.clone()),
-                source_id: Set(ids.source(&r.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.staffing, |_, r| staffing::ActiveModel {
+        scope: Set(r.scope),
+        admin_establishment: Set(r.admin_establishment),
+        admin_actual: Set(r.admin_actual),
+        institutional_establishment: Set(r.institutional_establishment),
+        institutional_actual: Set(r.institutional_actual),
+        retired_lixiu: Set(r.retired_lixiu),
+        retired_tuixiu: Set(r.retired_tuixiu),
+        note: Set(r.note.clone()),
+        ..Default::default()
+    })
     .await?;
     let primary = ds.primary_lines();
-    insert_all(
-        txn,
-        ds.budget_lines
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| budget_line::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                source_id: Set(ids.source(&r.source)),
-                scheme: Set(r.scheme),
-                position: Set(r.position),
-                node_id: Set(match (&r.code, r.scheme) {
-                    (Some(code), scheme) if scheme != Scheme::Project => {
-                        Some(ids.nodes[&(scheme, code.clone())])
-                    }
-                    _ => None,
-                }),
-                project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
-                label: Set(r.label.clone()),
-                total: Set(units(r.total)),
-                basic: Set(units(r.basic)),
-                project: Set(units(r.project)),
-                procurement: Set(units(r.procurement)),
-                sme_reserved: Set(units(r.sme_reserved)),
-                small_micro_reserved: Set(units(r.small_micro_reserved)),
-                is_primary: Set(primary.contains(&i)),
-            })
-            .collect(),
-    )
-    .await?;
-    insert_all(
-        txn,
-        ds.allocations
-            .iter()
-            .map(|Line { row: r, .. }| allocation::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                source_id: Set(ids.source(&r.source)),
-                row_key: Set(r.row.clone().unwrap_or_default()),
-                revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
-                amount: Set(unit(r.amount)),
-            })
-            .collect(),
-    )
-    .await?;
-    insert_all(
-        txn,
-        ds.headlines
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| headline::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                position: Set(i as i32 + 1),
-                key: Set(r.key.clone()),
-                name: Set(r.name.clone()),
-                name_en: Set(r.name_en.clone()),
-                amount: Set(units(r.amount)),
-                unit: Set(r.unit.clone()),
-                stated_change: Set(units(r.stated_change)),
-                stated_percent: Set(units(r.stated_percent)),
-                basis: Set(r.basis),
-                source_id: Set(ids.source(&r.source)),
-                also_in: Set(r.also_in.clone()),
-                note: Set(r.note.clone()),
-            })
-            .collect(),
-    )
-    .await?;
-    insert_all(
-        txn,
-        ds.three_public
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| three_public::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                position: Set(i as i32 + 1),
-                key: Set(r.key.clone()),
-                parent_key: Set(r.parent_key.clone()),
-                name: Set(r.name.clone()),
-                name_en: Set(r.name_en.clone()),
-                amount: Set(units(r.amount)),
-                stated_change: Set(units(r.stated_change)),
-                stated_percent: Set(units(r.stated_percent)),
-                basis: Set(r.basis),
-                source_id: Set(ids.source(&r.source)),
-            })
-            .collect(),
-    )
-    .await?;
-    insert_all(
-        txn,
-        ds.tasks
-            .iter()
-            .map(|Line { row: r, .. }| performance_task::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&r.department)),
-                year: Set(r.year),
-                position: Set(r.position),
-                kind: Set(r.kind),
-                name: Set(r.name.clone()),
-                project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
-                content: Set(r.content.clone()),
-                total: Set(units(r.total)),
-                fiscal: Set(units(r.fiscal)),
-                other: Set(units(r.other)),
-                source_id: Set(ids.source(&r.source)),
-            })
-            .collect(),
-    )
-    .await?;
-    insert_all(
-        txn,
-        ds.indicators
-            .iter()
-            .map(|Line { row: r, .. }| {
-                let parsed = crate::indicator::parse(&r.target);
-                indicator::ActiveModel {
-                    id: NotSet,
-                    department_id: Set(ids.dept(&r.department)),
-                    year: Set(r.year),
-                    position: Set(r.position),
-                    category: Set(r.category.clone()),
-                    subcategory: Set(r.subcategory.clone()),
-                    name: Set(r.name.clone()),
-                    target: Set(r.target.clone()),
-                    comparator: Set(parsed.as_ref().map(|p| p.comparator)),
-                    value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
-                    value_unit: Set(parsed.and_then(|p| p.unit)),
-                    source_id: Set(ids.source(&r.source)),
+    insert_facts(txn, ids, &ds.budget_lines, |i, r| {
+        budget_line::ActiveModel {
+            scheme: Set(r.scheme),
+            position: Set(r.position),
+            node_id: Set(match (&r.code, r.scheme) {
+                (Some(code), scheme) if scheme != Scheme::Project => {
+                    Some(ids.nodes[&(scheme, code.clone())])
                 }
-            })
-            .collect(),
-    )
+                _ => None,
+            }),
+            project_key: Set(r.code.clone().filter(|_| r.scheme == Scheme::Project)),
+            label: Set(r.label.clone()),
+            total: Set(units(r.total)),
+            basic: Set(units(r.basic)),
+            project: Set(units(r.project)),
+            procurement: Set(units(r.procurement)),
+            sme_reserved: Set(units(r.sme_reserved)),
+            small_micro_reserved: Set(units(r.small_micro_reserved)),
+            is_primary: Set(primary.contains(&i)),
+            ..Default::default()
+        }
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.allocations, |_, r| allocation::ActiveModel {
+        row_key: Set(r.row.clone().unwrap_or_default()),
+        revenue_node_id: Set(ids.nodes[&(Scheme::Revenue, r.revenue_code.clone())]),
+        amount: Set(unit(r.amount)),
+        ..Default::default()
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.headlines, |i, r| headline::ActiveModel {
+        position: Set(i as i32 + 1),
+        key: Set(r.key.clone()),
+        name: Set(r.name.clone()),
+        name_en: Set(r.name_en.clone()),
+        amount: Set(units(r.amount)),
+        unit: Set(r.unit.clone()),
+        stated_change: Set(units(r.stated_change)),
+        stated_percent: Set(units(r.stated_percent)),
+        basis: Set(r.basis),
+        also_in: Set(r.also_in.clone()),
+        note: Set(r.note.clone()),
+        ..Default::default()
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.three_public, |i, r| {
+        three_public::ActiveModel {
+            position: Set(i as i32 + 1),
+            key: Set(r.key.clone()),
+            parent_key: Set(r.parent_key.clone()),
+            name: Set(r.name.clone()),
+            name_en: Set(r.name_en.clone()),
+            amount: Set(units(r.amount)),
+            stated_change: Set(units(r.stated_change)),
+            stated_percent: Set(units(r.stated_percent)),
+            basis: Set(r.basis),
+            ..Default::default()
+        }
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.tasks, |_, r| performance_task::ActiveModel {
+        position: Set(r.position),
+        kind: Set(r.kind),
+        name: Set(r.name.clone()),
+        project_id: Set(r.project_key.as_ref().map(|k| ids.projects[k])),
+        content: Set(r.content.clone()),
+        total: Set(units(r.total)),
+        fiscal: Set(units(r.fiscal)),
+        other: Set(units(r.other)),
+        ..Default::default()
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.indicators, |_, r| {
+        let parsed = crate::indicator::parse(&r.target);
+        indicator::ActiveModel {
+            position: Set(r.position),
+            category: Set(r.category.clone()),
+            subcategory: Set(r.subcategory.clone()),
+            name: Set(r.name.clone()),
+            target: Set(r.target.clone()),
+            comparator: Set(parsed.as_ref().map(|p| p.comparator)),
+            value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
+            value_unit: Set(parsed.and_then(|p| p.unit)),
+            ..Default::default()
+        }
+    })
     .await?;
     Ok(())
 }
@@ -626,35 +637,25 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
         .iter()
         .map(|p| ((p.department.as_str(), p.year, p.key.as_str()), p))
         .collect();
-    insert_all(
-        txn,
-        ds.projects
-            .iter()
-            .enumerate()
-            .map(|(i, Line { row: r, .. })| {
-                let text = texts.get(&(r.department.as_str(), r.year, r.key.as_str()));
-                project_budget::ActiveModel {
-                    id: NotSet,
-                    project_id: Set(ids.projects[&r.key]),
-                    department_id: Set(ids.dept(&r.department)),
-                    year: Set(r.year),
-                    position: Set(i as i32 + 1),
-                    label: Set(r.label.clone()),
-                    amount: Set(units(r.amount)),
-                    stated_change: Set(units(r.stated_change)),
-                    stated_percent: Set(units(r.stated_percent)),
-                    basis: Set(r.basis),
-                    source_id: Set(ids.source(&r.source)),
-                    purpose: Set(text.and_then(|t| t.purpose.clone())),
-                    reason: Set(text.and_then(|t| t.reason.clone())),
-                    goal_source_id: Set(text
-                        .and_then(|t| t.goal_source.as_ref())
-                        .map(|s| ids.source(s))),
-                    note: Set(r.note.clone()),
-                }
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.projects, |i, r| {
+        let text = texts.get(&(r.department.as_str(), r.year, r.key.as_str()));
+        project_budget::ActiveModel {
+            project_id: Set(ids.projects[&r.key]),
+            position: Set(i as i32 + 1),
+            label: Set(r.label.clone()),
+            amount: Set(units(r.amount)),
+            stated_change: Set(units(r.stated_change)),
+            stated_percent: Set(units(r.stated_percent)),
+            basis: Set(r.basis),
+            purpose: Set(text.and_then(|t| t.purpose.clone())),
+            reason: Set(text.and_then(|t| t.reason.clone())),
+            goal_source_id: Set(text
+                .and_then(|t| t.goal_source.as_ref())
+                .map(|s| ids.source(s))),
+            note: Set(r.note.clone()),
+            ..Default::default()
+        }
+    })
     .await?;
     // Map the new rows back to (department, year, project) through the dataset's sources.
     let source_ids: Vec<i32> = ids.sources.values().copied().collect();
@@ -667,21 +668,14 @@ async fn write_projects_budgets(txn: &DatabaseTransaction, ds: &Dataset, ids: &I
         .collect();
     let budget_of =
         |dept: &str, year: i32, key: &str| budget_ids[&(ids.dept(dept), year, ids.projects[key])];
-    insert_all(
-        txn,
-        ds.subprojects
-            .iter()
-            .map(|Line { row: r, .. }| subproject::ActiveModel {
-                id: NotSet,
-                project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
-                position: Set(r.position),
-                name: Set(r.name.clone()),
-                name_en: Set(r.name_en.clone()),
-                amount: Set(units(r.amount)),
-                source_id: Set(ids.source(&r.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &ds.subprojects, |_, r| subproject::ActiveModel {
+        project_budget_id: Set(budget_of(&r.department, r.year, &r.project_key)),
+        position: Set(r.position),
+        name: Set(r.name.clone()),
+        name_en: Set(r.name_en.clone()),
+        amount: Set(units(r.amount)),
+        ..Default::default()
+    })
     .await?;
     insert_all(
         txn,
@@ -717,57 +711,38 @@ async fn write_text(
     dataset_id: i32,
 ) -> Result<()> {
     let t = &ds.text;
-    insert_all(
-        txn,
-        t.departments
-            .iter()
-            .map(|d| department_profile::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&d.code)),
-                year: Set(d.year),
-                duties: Set(d.duties.clone()),
-                source_id: Set(ids.source(&d.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &t.departments, |_, d| {
+        department_profile::ActiveModel {
+            duties: Set(d.duties.clone()),
+            ..Default::default()
+        }
+    })
     .await?;
     insert_all(
         txn,
         t.departments
             .iter()
             .flat_map(|d| {
-                d.divisions
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, v)| division::ActiveModel {
-                        id: NotSet,
-                        department_id: Set(ids.dept(&d.code)),
-                        year: Set(d.year),
+                d.divisions.iter().enumerate().map(move |(i, v)| {
+                    let model = division::ActiveModel {
                         position: Set(i as i32 + 1),
                         name: Set(v.name.clone()),
                         name_en: Set(v.name_en.clone()),
-                        source_id: Set(ids.source(&d.source)),
-                    })
+                        ..Default::default()
+                    };
+                    fact(model, ids, d)
+                })
             })
             .collect(),
     )
     .await?;
-    insert_all(
-        txn,
-        t.goals
-            .iter()
-            .map(|g| goal::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&g.department)),
-                year: Set(g.year),
-                kind: Set(g.kind),
-                position: Set(g.position),
-                title: Set(g.title.clone()),
-                text: Set(g.text.clone()),
-                source_id: Set(ids.source(&g.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &t.goals, |_, g| goal::ActiveModel {
+        kind: Set(g.kind),
+        position: Set(g.position),
+        title: Set(g.title.clone()),
+        text: Set(g.text.clone()),
+        ..Default::default()
+    })
     .await?;
     insert_all(
         txn,
@@ -785,21 +760,11 @@ async fn write_text(
             .collect(),
     )
     .await?;
-    insert_all(
-        txn,
-        t.notes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| note::ActiveModel {
-                id: NotSet,
-                department_id: Set(ids.dept(&n.department)),
-                year: Set(n.year),
-                position: Set(i as i32 + 1),
-                text: Set(n.text.clone()),
-                source_id: Set(ids.source(&n.source)),
-            })
-            .collect(),
-    )
+    insert_facts(txn, ids, &t.notes, |i, n| note::ActiveModel {
+        position: Set(i as i32 + 1),
+        text: Set(n.text.clone()),
+        ..Default::default()
+    })
     .await?;
     Ok(())
 }

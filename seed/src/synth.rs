@@ -218,7 +218,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
     let revenue: Vec<Line<ClassificationRow>> = read_csv::<ClassificationRow>(
         "classifications.csv",
         &bundled,
-        &["scheme", "code", "parent_code", "name", "name_en"],
+        &<ClassificationRow as crate::rows::Row>::RESOURCE.columns(),
     )
     .map_err(|mut e| e.remove(0))?
     .into_iter()
@@ -509,7 +509,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         serde_json::Value::Object(map) => crate::package::datapackage_json(&map),
         _ => unreachable!("a JSON object literal"),
     };
-    Ok(vec![
+    let mut generated: std::collections::HashMap<&str, String> = [
         ("datapackage.json", package),
         ("sources.csv", sources),
         ("departments.csv", departments),
@@ -524,5 +524,18 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         ("tasks.csv", tasks),
         ("indicators.csv", indicators),
         ("text.json", json(&text)),
-    ])
+    ]
+    .into_iter()
+    .collect();
+    // Every file of the format, in its order; a resource not generated here is written empty
+    // (its header alone).
+    Ok(crate::files::FILES
+        .iter()
+        .map(|name| {
+            let text = generated
+                .remove(name)
+                .unwrap_or_else(|| header(name.trim_end_matches(".csv")));
+            (*name, text)
+        })
+        .collect())
 }

@@ -139,47 +139,21 @@ impl TestDb {
     /// Every row of every table, as text: equal dumps mean an unchanged database.
     pub async fn dump(&self) -> String {
         use entity::*;
-        use sea_orm::{EntityTrait, QueryOrder};
+        use sea_orm::{EntityTrait, Iterable, PrimaryKeyToColumn, QueryOrder};
         let mut out = String::new();
+        // Every table of the entity list, rows in primary-key order.
         macro_rules! dump {
-            ($($table:ident),*) => {$(
-                for row in $table::Entity::find().order_by_asc($table::Column::Id).all(&self.db).await.expect("dump") {
+            ($($table:ident: $entity:ident),*) => {$(
+                let mut query = $table::Entity::find();
+                for key in <$table::PrimaryKey as Iterable>::iter() {
+                    query = query.order_by_asc(key.into_column());
+                }
+                for row in query.all(&self.db).await.expect("dump") {
                     out.push_str(&format!("{row:?}\n"));
                 }
             )*};
         }
-        dump!(
-            dataset,
-            source,
-            department,
-            department_profile,
-            department_year,
-            staffing,
-            division,
-            classification_node,
-            budget_line,
-            allocation,
-            headline,
-            project,
-            project_budget,
-            subproject,
-            project_goal,
-            three_public,
-            performance_task,
-            indicator,
-            goal,
-            glossary_term,
-            note,
-            consistency_check
-        );
-        for row in fiscal_year::Entity::find()
-            .order_by_asc(fiscal_year::Column::Year)
-            .all(&self.db)
-            .await
-            .expect("dump")
-        {
-            out.push_str(&format!("{row:?}\n"));
-        }
+        entity::tables!(dump);
         out
     }
 }

@@ -127,6 +127,40 @@ async fn a_missing_data_directory_is_named() {
     assert_eq!(test.dump().await, "");
 }
 
+/// A failed consistency check names the data file and line of the printed figure it checks.
+#[tokio::test]
+async fn mismatches_name_the_file_and_line() {
+    let (row, edited_row) = ("30201,办公费,46,12,34", "30201,办公费,56,22,34");
+    let (_dir, source) = edited(
+        "mismatch-line",
+        "budget_lines.csv",
+        Edit::Replace(row, edited_row),
+    );
+    let line = DataSource::Bundled
+        .read("budget_lines.csv")
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(row))
+        .expect("the row")
+        + 1;
+    let test = TestDb::empty().await;
+    let Err(LoadError::Mismatch(mismatches)) = seed::load(&test.db, &source).await else {
+        panic!("expected a mismatch")
+    };
+    assert!(
+        mismatches
+            .iter()
+            .all(|m| m.starts_with("  - budget_lines.csv, line ")),
+        "{mismatches:?}"
+    );
+    // 表8's basic column against 表4: the edited row is named.
+    let named = format!("budget_lines.csv, line {line}: ");
+    assert!(
+        mismatches.iter().any(|m| m.contains(&named)),
+        "{named} in {mismatches:?}"
+    );
+}
+
 #[tokio::test]
 async fn errors_name_the_row_and_column() {
     let edit = Edit::Replace(
