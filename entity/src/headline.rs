@@ -11,10 +11,7 @@ table! {
         pub name_en: String,
         pub amount: Option<i64>,
         pub unit: String,
-        pub stated_change: Option<i64>,
-        pub stated_percent: Option<i64>,
-        pub basis: crate::Basis,
-        pub source_id: i32,
+    } ..stated {
         pub also_in: Option<String>,
         pub note: Option<String>,
     }

@@ -6,6 +6,25 @@
 /// One table's entity: the model (an `id` primary key, then `fields`) with no relations and
 /// the default behaviour, so each table's file holds only what is particular to it.
 macro_rules! table {
+    // `..stated { after }`: a stated figure's columns, the same in every table that stores one
+    // (headline, project_budget, three_public), then `after`.
+    ($(#[$meta:meta])* $name:literal { $($fields:tt)* } ..stated { $($after:tt)* }) => {
+        table! {
+            $(#[$meta])*
+            $name {
+                $($fields)*
+                /// The change against the year before, as printed (1/10000 of the unit).
+                pub stated_change: Option<i64>,
+                /// The percent change against the year before, as printed (1/10000 of a percent).
+                pub stated_percent: Option<i64>,
+                /// How the figure is known.
+                pub basis: crate::Basis,
+                /// Where it is printed.
+                pub source_id: i32,
+                $($after)*
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:literal { $($fields:tt)* }) => {
         use sea_orm::entity::prelude::*;
 

@@ -10,10 +10,7 @@ table! {
         pub position: i32,
         pub label: Option<String>,
         pub amount: Option<i64>,
-        pub stated_change: Option<i64>,
-        pub stated_percent: Option<i64>,
-        pub basis: crate::Basis,
-        pub source_id: i32,
+    } ..stated {
         pub purpose: Option<String>,
         pub reason: Option<String>,
         pub goal_source_id: Option<i32>,

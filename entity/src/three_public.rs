@@ -11,9 +11,6 @@ table! {
         pub name: String,
         pub name_en: String,
         pub amount: Option<i64>,
-        pub stated_change: Option<i64>,
-        pub stated_percent: Option<i64>,
-        pub basis: crate::Basis,
-        pub source_id: i32,
+    } ..stated {
     }
 }

@@ -301,8 +301,20 @@ macro_rules! resources {
     ($(
         $(#[$meta:meta])*
         $name:ident: $row:ident $kind:ident [$($key:ident),*] { $($body:tt)* }
+        // `..stated { after }`: the columns of a stated figure (its change and percent against
+        // the year before as printed, how it is known, where it is printed), then `after`.
+        $(..stated { $($after:tt)* })?
     )*) => {
-        $(resource!($(#[$meta])* $kind $name: $row [$($key),*] { $($body)* });)*
+        $(resource!($(#[$meta])* $kind $name: $row [$($key),*] {
+            $($body)*
+            $(
+                pub stated_change: Option<Decimal>,
+                pub stated_percent: Option<Decimal>,
+                pub basis: Basis,
+                pub source: String,
+                $($after)*
+            )?
+        });)*
 
         /// Every CSV resource, in load order.
         pub const RESOURCES: &[&Resource] = &[$(<$row as Row>::RESOURCE),*];
@@ -447,10 +459,7 @@ resources! {
         pub name_en: String,
         pub amount: Option<Decimal>,
         pub unit: String,
-        pub stated_change: Option<Decimal>,
-        pub stated_percent: Option<Decimal>,
-        pub basis: Basis,
-        pub source: String,
+    } ..stated {
         pub also_in: Option<String>,
         pub note: Option<String>,
     }
@@ -462,10 +471,7 @@ resources! {
         pub label: Option<String>,
         pub name_en: String,
         pub amount: Option<Decimal>,
-        pub stated_change: Option<Decimal>,
-        pub stated_percent: Option<Decimal>,
-        pub basis: Basis,
-        pub source: String,
+    } ..stated {
         pub note: Option<String>,
     }
 
@@ -486,10 +492,7 @@ resources! {
         pub name: String,
         pub name_en: String,
         pub amount: Option<Decimal>,
-        pub stated_change: Option<Decimal>,
-        pub stated_percent: Option<Decimal>,
-        pub basis: Basis,
-        pub source: String,
+    } ..stated {
     }
 
     /// `tasks.csv`.
