@@ -5,11 +5,9 @@
 
 use crate::error::{coded, ensure_code};
 use crate::ratelimit::RateTicket;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
-};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult};
 use std::sync::Arc;
 
 /// Every limit, with defaults sized for the canonical queries and the standard introspection
@@ -140,16 +138,17 @@ fn count(doc: &ExecutableDocument) -> (usize, usize) {
     totals
 }
 
-/// The extension that enforces the field and alias caps and codes parse and validation errors.
-pub struct LimitsExtension(pub Limits);
+/// The extension that codes validation errors (depth, complexity) and spends the rate limit;
+/// the parse-time caps are [`parse_within`].
+pub struct LimitsExtension;
 
 impl ExtensionFactory for LimitsExtension {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsChecker(self.0))
+        Arc::new(LimitsChecker)
     }
 }
 
-struct LimitsChecker(Limits);
+struct LimitsChecker;
 
 /// The code of a refusal by one of async-graphql's own limits (it reports them as plain
 /// messages, during parsing or validation).
@@ -170,28 +169,29 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
     error
 }
 
+/// Parsing within the limits: the text's size and nesting before `parse` (the parser, or the
+/// document cache) runs, a parse error coded, then the alias and field caps on the document.
+/// Called from the one parse hook of a request, [`crate::spec`]'s.
+pub(crate) async fn parse_within(
+    limits: &Limits,
+    query: &str,
+    parse: impl Future<Output = ServerResult<ExecutableDocument>>,
+) -> ServerResult<ExecutableDocument> {
+    check_text(limits, query)?;
+    let doc = parse.await.map_err(|e| {
+        let code = classify(&e.message).unwrap_or("GRAPHQL_PARSE_FAILED");
+        with_code(e, code)
+    })?;
+    let (fields, aliases) = count(&doc);
+    let has = format!("has {aliases} aliases");
+    at_most(aliases, limits.aliases, &has, "TOO_MANY_ALIASES")?;
+    let selects = format!("selects {fields} fields");
+    at_most(fields, limits.fields, &selects, "TOO_MANY_FIELDS")?;
+    Ok(doc)
+}
+
 #[async_graphql::async_trait::async_trait]
 impl Extension for LimitsChecker {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        check_text(&self.0, query)?;
-        let doc = next.run(ctx, query, variables).await.map_err(|e| {
-            let code = classify(&e.message).unwrap_or("GRAPHQL_PARSE_FAILED");
-            with_code(e, code)
-        })?;
-        let (fields, aliases) = count(&doc);
-        let has = format!("has {aliases} aliases");
-        at_most(aliases, self.0.aliases, &has, "TOO_MANY_ALIASES")?;
-        let selects = format!("selects {fields} fields");
-        at_most(fields, self.0.fields, &selects, "TOO_MANY_FIELDS")?;
-        Ok(doc)
-    }
-
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -15,6 +15,7 @@
 
 use crate::documents::Documents;
 use crate::error::ensure_code;
+use crate::limits::Limits;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
     ResolveInfo,
@@ -43,21 +44,37 @@ impl Executed {
 /// The extension (see the module documentation). It also keeps the parsed documents of query
 /// texts seen before ([`Documents`]): only the parser is skipped for them, every check that
 /// depends on the request (the limits, the variables) still runs.
-#[derive(Default)]
-pub struct SpecExtension(Documents);
+pub struct SpecExtension {
+    documents: Documents,
+    limits: Limits,
+}
+
+impl SpecExtension {
+    /// Parses within `limits` ([`crate::limits::parse_within`]).
+    pub fn new(limits: Limits) -> SpecExtension {
+        SpecExtension {
+            documents: Documents::default(),
+            limits,
+        }
+    }
+}
 
 impl ExtensionFactory for SpecExtension {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(SpecChecker {
-            documents: self.0.clone(),
-            ..SpecChecker::default()
+            doc: OnceLock::new(),
+            provided: OnceLock::new(),
+            errors: Mutex::default(),
+            non_null_failed: AtomicBool::new(false),
+            documents: self.documents.clone(),
+            limits: self.limits,
+            keys: Mutex::default(),
         })
     }
 }
 
 /// Per request: the document (for key order) and the errors turned into `null`, kept until the
 /// response is assembled.
-#[derive(Default)]
 struct SpecChecker {
     doc: OnceLock<ExecutableDocument>,
     /// Variables given a non-null value.
@@ -67,6 +84,8 @@ struct SpecChecker {
     non_null_failed: AtomicBool,
     /// Parsed documents of the query texts seen last.
     documents: Documents,
+    /// The parse-time limits.
+    limits: Limits,
     /// The response keys of each selection set met so far (by address: a list of 78 lines
     /// has one selection set, worked out once).
     keys: Mutex<HashMap<usize, Arc<Vec<String>>>>,
@@ -216,14 +235,15 @@ impl Extension for SpecChecker {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = match self.documents.get(query) {
-            Some(doc) => doc,
-            None => {
-                let doc = next.run(ctx, query, variables).await?;
-                self.documents.keep(query, &doc);
-                doc
+        let parse = async {
+            if let Some(doc) = self.documents.get(query) {
+                return Ok(doc);
             }
+            let doc = next.run(ctx, query, variables).await?;
+            self.documents.keep(query, &doc);
+            Ok(doc)
         };
+        let doc = crate::limits::parse_within(&self.limits, query, parse).await?;
         check_inputs(&ctx.schema_env.registry, &doc, variables)?;
         let _ = self.doc.set(doc.clone());
         let _ = self.provided.set(

@@ -49,8 +49,8 @@ pub fn builder(
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .limit_directives(limits.directives)
-        .extension(LimitsExtension(*limits))
-        .extension(SpecExtension::default())
+        .extension(LimitsExtension)
+        .extension(SpecExtension::new(*limits))
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERIES,
         )))
