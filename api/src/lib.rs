@@ -1,4 +1,5 @@
 //! Open budget data API: a read-only GraphQL service over government budget disclosures.
+#![recursion_limit = "1024"]
 
 pub mod aggregate;
 pub mod assets;

@@ -1,6 +1,7 @@
 //! Performance (表12 indicators and tasks, annual goals), consistency checks and statements.
 
-use super::common::{Change, Decimal, MoneyUnit, Source, compare, decimal, money, source};
+use super::common::object;
+use super::common::{Decimal, decimal};
 use super::projects::Project;
 use crate::error::Result;
 use crate::loaders::*;
@@ -50,69 +51,69 @@ pub struct TargetQuantity {
 /// A performance indicator of 表12 (部门整体支出绩效目标表).
 pub struct Indicator(pub indicator::Model);
 
-/// A performance indicator of 表12 (部门整体支出绩效目标表).
-#[Object]
-impl Indicator {
-    /// Row order in the table.
-    async fn position(&self) -> i32 {
-        self.0.position
-    }
-    /// 一级指标 (产出, 效益, 满意度).
-    async fn category(&self) -> &str {
-        &self.0.category
-    }
-    /// 二级指标 (数量, 质量, 时效, 成本, 社会效益, …).
-    async fn subcategory(&self) -> &str {
-        &self.0.subcategory
-    }
-    /// 三级指标: the indicator as printed.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// 目标值: the target as printed.
-    async fn target(&self) -> &str {
-        &self.0.target
-    }
-    /// Parsed comparator of the target's first condition; null where it states no number.
-    async fn comparator(&self) -> Option<Comparator> {
-        self.0.comparator.map(Into::into)
-    }
-    /// Parsed numeric value of the target's first condition.
-    async fn value(&self) -> Option<Decimal> {
-        self.0.value.map(decimal)
-    }
-    /// Parsed unit of the target's first condition (`个`, `%`, `平方公里`).
-    async fn value_unit(&self) -> Option<&str> {
-        self.0.value_unit.as_deref()
-    }
-    /// Every condition the target states, in printed order (`comparator`, `value` and
-    /// `valueUnit` are the first); empty where the target states no number (`不扣分`). A
-    /// change target (`由 17.5%提升到 25%`) is its `baseline` and the value to reach
-    /// (`GTE 25 %`; `LTE` for a fall).
-    async fn conditions(&self) -> Vec<TargetCondition> {
-        seed::indicator::parse_all(&self.0.target)
-            .conditions
-            .into_iter()
-            .map(|c| TargetCondition {
-                subject: c.subject,
-                comparator: c.comparator.into(),
-                value: Decimal(c.value),
-                unit: c.unit,
-            })
-            .collect()
-    }
-    /// The starting value of a change target (`由 17.5%提升到 25%`: 17.5 %); null otherwise.
-    async fn baseline(&self) -> Option<TargetQuantity> {
-        seed::indicator::parse_all(&self.0.target)
-            .baseline
-            .map(|b| TargetQuantity {
-                value: Decimal(b.value),
-                unit: b.unit,
-            })
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// A performance indicator of 表12 (部门整体支出绩效目标表).
+    #[Object]
+    impl Indicator {
+        /// Row order in the table.
+        async fn position(&self) -> i32 {
+            self.0.position
+        }
+        /// 一级指标 (产出, 效益, 满意度).
+        async fn category(&self) -> &str {
+            &self.0.category
+        }
+        /// 二级指标 (数量, 质量, 时效, 成本, 社会效益, …).
+        async fn subcategory(&self) -> &str {
+            &self.0.subcategory
+        }
+        /// 三级指标: the indicator as printed.
+        async fn name(&self) -> &str {
+            &self.0.name
+        }
+        /// 目标值: the target as printed.
+        async fn target(&self) -> &str {
+            &self.0.target
+        }
+        /// Parsed comparator of the target's first condition; null where it states no number.
+        async fn comparator(&self) -> Option<Comparator> {
+            self.0.comparator.map(Into::into)
+        }
+        /// Parsed numeric value of the target's first condition.
+        async fn value(&self) -> Option<Decimal> {
+            self.0.value.map(decimal)
+        }
+        /// Parsed unit of the target's first condition (`个`, `%`, `平方公里`).
+        async fn value_unit(&self) -> Option<&str> {
+            self.0.value_unit.as_deref()
+        }
+        /// Every condition the target states, in printed order (`comparator`, `value` and
+        /// `valueUnit` are the first); empty where the target states no number (`不扣分`). A
+        /// change target (`由 17.5%提升到 25%`) is its `baseline` and the value to reach
+        /// (`GTE 25 %`; `LTE` for a fall).
+        async fn conditions(&self) -> Vec<TargetCondition> {
+            seed::indicator::parse_all(&self.0.target)
+                .conditions
+                .into_iter()
+                .map(|c| TargetCondition {
+                    subject: c.subject,
+                    comparator: c.comparator.into(),
+                    value: Decimal(c.value),
+                    unit: c.unit,
+                })
+                .collect()
+        }
+        /// The starting value of a change target (`由 17.5%提升到 25%`: 17.5 %); null otherwise.
+        async fn baseline(&self) -> Option<TargetQuantity> {
+            seed::indicator::parse_all(&self.0.target)
+                .baseline
+                .map(|b| TargetQuantity {
+                    value: Decimal(b.value),
+                    unit: b.unit,
+                })
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
     }
 }
 
@@ -129,28 +130,28 @@ pub enum GoalKind {
 /// An annual goal.
 pub struct Goal(pub goal::Model);
 
-/// An annual goal.
-#[Object]
-impl Goal {
-    /// Which list it belongs to.
-    async fn kind(&self) -> GoalKind {
-        self.0.kind.into()
-    }
-    /// Order within its list.
-    async fn position(&self) -> i32 {
-        self.0.position
-    }
-    /// The goal's heading, where printed.
-    async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
-    }
-    /// The goal as printed.
-    async fn text(&self) -> &str {
-        &self.0.text
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// An annual goal.
+    #[Object]
+    impl Goal {
+        /// Which list it belongs to.
+        async fn kind(&self) -> GoalKind {
+            self.0.kind.into()
+        }
+        /// Order within its list.
+        async fn position(&self) -> i32 {
+            self.0.position
+        }
+        /// The goal's heading, where printed.
+        async fn title(&self) -> Option<&str> {
+            self.0.title.as_deref()
+        }
+        /// The goal as printed.
+        async fn text(&self) -> &str {
+            &self.0.text
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
     }
 }
 
@@ -169,60 +170,38 @@ pub enum TaskKind {
 /// A 年度主要任务 row of 表12.
 pub struct Task(pub performance_task::Model);
 
-/// A 年度主要任务 row of 表12.
-#[Object]
-impl Task {
-    /// Kind of row.
-    async fn kind(&self) -> TaskKind {
-        self.0.kind.into()
-    }
-    /// 任务名称 as printed.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// 主要内容 as printed.
-    async fn content(&self) -> Option<&str> {
-        self.0.content.as_deref()
-    }
-    /// 总额 in `unit`.
-    async fn total(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.0.total, unit)
-    }
-    /// 其中：财政拨款.
-    async fn fiscal(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.0.fiscal, unit)
-    }
-    /// 其中：其他资金.
-    async fn other(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.0.other, unit)
-    }
-    /// 总额 compared with the task of the same name in another year.
-    async fn change(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Year to compare with.")] base_year: i32,
-    ) -> Result<Change> {
-        let base_key = (self.0.department_id, base_year);
-        compare::<TasksOf>(ctx, &self.0, base_year, base_key, |t| t.name == self.0.name).await
-    }
-    /// The project the task funds.
-    async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
-        Ok(one::<ProjectById>(ctx, self.0.project_id)
-            .await?
-            .map(Project))
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// A 年度主要任务 row of 表12.
+    #[Object]
+    impl Task {
+        /// Kind of row.
+        async fn kind(&self) -> TaskKind {
+            self.0.kind.into()
+        }
+        /// 任务名称 as printed.
+        async fn name(&self) -> &str {
+            &self.0.name
+        }
+        /// 主要内容 as printed.
+        async fn content(&self) -> Option<&str> {
+            self.0.content.as_deref()
+        }
+        /// 总额 in `unit`.
+        money total(self.0.total);
+        /// 其中：财政拨款.
+        money fiscal(self.0.fiscal);
+        /// 其中：其他资金.
+        money other(self.0.other);
+        /// 总额 compared with the task of the same name in another year.
+        change TasksOf(name);
+        /// The project the task funds.
+        async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+            Ok(one::<ProjectById>(ctx, self.0.project_id)
+                .await?
+                .map(Project))
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
     }
 }
 
@@ -281,15 +260,15 @@ impl Check {
 /// A statement of the disclosure that is not a figure (notes under tables, explanations).
 pub struct Statement(pub note::Model);
 
-/// A statement of the disclosure that is not a figure (notes under tables, explanations).
-#[Object]
-impl Statement {
-    /// The statement as printed.
-    async fn text(&self) -> &str {
-        &self.0.text
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// A statement of the disclosure that is not a figure (notes under tables, explanations).
+    #[Object]
+    impl Statement {
+        /// The statement as printed.
+        async fn text(&self) -> &str {
+            &self.0.text
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
     }
 }

@@ -1,6 +1,6 @@
 //! Classification schemes (functional, economic, revenue) and their nodes.
 
-use super::common::{Decimal, MoneyUnit, Source, money, source};
+use super::common::object;
 use super::department::Department;
 use super::relay::{Window, global_id};
 use crate::aggregate::CofogRule;
@@ -231,41 +231,26 @@ pub struct NodeAmount {
     line: entity::budget_line::Model,
 }
 
-/// One department-year's amounts for a classification node.
-#[Object]
-impl NodeAmount {
-    /// The department.
-    async fn department(&self) -> Department {
-        Department(self.department.clone())
-    }
-    /// The fiscal year.
-    async fn year(&self) -> i32 {
-        self.line.year
-    }
-    /// Total in `unit`; null if not printed.
-    async fn amount(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.total, unit)
-    }
-    /// Basic expenditure; null if not printed.
-    async fn basic(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.basic, unit)
-    }
-    /// Project expenditure; null if not printed.
-    async fn project(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.project, unit)
-    }
-    /// The table the figure is printed in.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.line.source_id).await
+object! {
+    /// One department-year's amounts for a classification node.
+    #[Object]
+    impl NodeAmount {
+        /// The department.
+        async fn department(&self) -> Department {
+            Department(self.department.clone())
+        }
+        /// The fiscal year.
+        async fn year(&self) -> i32 {
+            self.line.year
+        }
+        /// Total in `unit`; null if not printed.
+        money amount(self.line.total);
+        /// Basic expenditure; null if not printed.
+        money basic(self.line.basic);
+        /// Project expenditure; null if not printed.
+        money project(self.line.project);
+        /// The table the figure is printed in.
+        source(self.line.source_id);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Departments and their units: the catalogue, profiles (duties, divisions, staffing).
 
-use super::common::{Source, check_year, source};
+use super::common::check_year;
+use super::common::object;
 use super::relay::{Window, global_id};
 use crate::error::Result;
 use crate::loaders::*;
@@ -117,36 +118,36 @@ pub struct Profile {
     staffing: Vec<staffing::Model>,
 }
 
-/// What a department states about itself for a year.
-#[Object]
-impl Profile {
-    /// The fiscal year.
-    async fn year(&self) -> i32 {
-        self.year
-    }
-    /// Duties (部门职责) as printed; null where not stated for this unit.
-    async fn duties(&self) -> Option<&str> {
-        self.profile.as_ref()?.duties.as_deref()
-    }
-    /// Internal divisions (内设机构), in printed order.
-    async fn divisions(&self) -> Vec<Division> {
-        self.divisions.iter().cloned().map(Division).collect()
-    }
-    /// Staffing; `scope` picks the unit alone or the whole department.
-    async fn staffing(
-        &self,
-        #[graphql(desc = "Only this scope.")] scope: Option<StaffingScope>,
-    ) -> Vec<Staffing> {
-        self.staffing
-            .iter()
-            .filter(|s| scope.is_none_or(|sc| entity::Scope::from(sc) == s.scope))
-            .cloned()
-            .map(Staffing)
-            .collect()
-    }
-    /// Where the profile is stated.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.profile.as_ref().map(|p| p.source_id)).await
+object! {
+    /// What a department states about itself for a year.
+    #[Object]
+    impl Profile {
+        /// The fiscal year.
+        async fn year(&self) -> i32 {
+            self.year
+        }
+        /// Duties (部门职责) as printed; null where not stated for this unit.
+        async fn duties(&self) -> Option<&str> {
+            self.profile.as_ref()?.duties.as_deref()
+        }
+        /// Internal divisions (内设机构), in printed order.
+        async fn divisions(&self) -> Vec<Division> {
+            self.divisions.iter().cloned().map(Division).collect()
+        }
+        /// Staffing; `scope` picks the unit alone or the whole department.
+        async fn staffing(
+            &self,
+            #[graphql(desc = "Only this scope.")] scope: Option<StaffingScope>,
+        ) -> Vec<Staffing> {
+            self.staffing
+                .iter()
+                .filter(|s| scope.is_none_or(|sc| entity::Scope::from(sc) == s.scope))
+                .cloned()
+                .map(Staffing)
+                .collect()
+        }
+        /// Where the profile is stated.
+        source(self.profile.as_ref().map(|p| p.source_id));
     }
 }
 
@@ -179,44 +180,44 @@ pub enum StaffingScope {
 /// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
 pub struct Staffing(staffing::Model);
 
-/// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
-#[Object]
-impl Staffing {
-    /// Which staff the row counts.
-    async fn scope(&self) -> StaffingScope {
-        self.0.scope.into()
-    }
-    /// Administrative establishment (行政编制).
-    async fn admin_establishment(&self) -> Option<i32> {
-        self.0.admin_establishment
-    }
-    /// Administrative staff in post (实有在编).
-    async fn admin_actual(&self) -> Option<i32> {
-        self.0.admin_actual
-    }
-    /// Institutional establishment (事业编制).
-    async fn institutional_establishment(&self) -> Option<i32> {
-        self.0.institutional_establishment
-    }
-    /// Institutional staff in post.
-    async fn institutional_actual(&self) -> Option<i32> {
-        self.0.institutional_actual
-    }
-    /// Retired before 1949-rule retirement (离休).
-    async fn retired_lixiu(&self) -> Option<i32> {
-        self.0.retired_lixiu
-    }
-    /// Retired (退休).
-    async fn retired_tuixiu(&self) -> Option<i32> {
-        self.0.retired_tuixiu
-    }
-    /// Qualification as printed (e.g. 含老工勤: includes veteran service workers).
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-    /// Where it is stated.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// Establishment (编制) and actual staff (实有在编) of a unit or department in a year.
+    #[Object]
+    impl Staffing {
+        /// Which staff the row counts.
+        async fn scope(&self) -> StaffingScope {
+            self.0.scope.into()
+        }
+        /// Administrative establishment (行政编制).
+        async fn admin_establishment(&self) -> Option<i32> {
+            self.0.admin_establishment
+        }
+        /// Administrative staff in post (实有在编).
+        async fn admin_actual(&self) -> Option<i32> {
+            self.0.admin_actual
+        }
+        /// Institutional establishment (事业编制).
+        async fn institutional_establishment(&self) -> Option<i32> {
+            self.0.institutional_establishment
+        }
+        /// Institutional staff in post.
+        async fn institutional_actual(&self) -> Option<i32> {
+            self.0.institutional_actual
+        }
+        /// Retired before 1949-rule retirement (离休).
+        async fn retired_lixiu(&self) -> Option<i32> {
+            self.0.retired_lixiu
+        }
+        /// Retired (退休).
+        async fn retired_tuixiu(&self) -> Option<i32> {
+            self.0.retired_tuixiu
+        }
+        /// Qualification as printed (e.g. 含老工勤: includes veteran service workers).
+        async fn note(&self) -> Option<&str> {
+            self.0.note.as_deref()
+        }
+        /// Where it is stated.
+        source(self.0.source_id);
     }
 }
 

@@ -1,11 +1,9 @@
 //! Named figures (headlines), 三公 items and the procurement summary.
 
-use super::common::{
-    Basis, Change, Decimal, MoneyUnit, Source, compare, decimal, money, same_item, source,
-};
-use crate::error::Result;
+use super::common::object;
+use super::common::{Basis, Decimal, MoneyUnit, decimal, money, same_item};
 use crate::loaders::*;
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Object, SimpleObject};
 use entity::{headline, three_public};
 
 /// The money unit figures are printed in.
@@ -20,108 +18,89 @@ impl Figure {
     }
 }
 
-/// A named figure from the text or a table (total revenue, 机关运行经费, vehicle count, …).
-#[Object]
-impl Figure {
-    /// Stable key (`revenue_total`, `admin_operating_costs`, `vehicles`).
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-    /// Chinese name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// English name.
-    async fn name_en(&self) -> &str {
-        &self.0.name_en
-    }
-    /// The figure. Money in `unit` (万元 by default); counts (辆, 台（套）, 个, 家) as printed,
-    /// and null when `unit: YUAN` is asked of a count.
-    async fn amount(
-        &self,
-        #[graphql(default, desc = "Unit of the result, for money figures.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        if self.is_money() {
-            money(self.0.amount, unit)
-        } else {
-            (unit == MoneyUnit::WanYuan)
-                .then(|| self.0.amount.map(decimal))
-                .flatten()
+object! {
+    /// A named figure from the text or a table (total revenue, 机关运行经费, vehicle count, …).
+    #[Object]
+    impl Figure {
+        /// Stable key (`revenue_total`, `admin_operating_costs`, `vehicles`).
+        async fn key(&self) -> &str {
+            &self.0.key
         }
-    }
-    /// The printed unit: `万元` for money, else the count unit (`辆`, `台（套）`, `个`, `家`).
-    async fn unit(&self) -> &str {
-        &self.0.unit
-    }
-    /// How the figure is known.
-    async fn basis(&self) -> Basis {
-        self.0.basis.into()
-    }
-    /// Clarification, or the sentence a derived figure comes from.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
-    }
-    /// Comparison with the same figure in another year.
-    async fn change(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Year to compare with.")] base_year: i32,
-    ) -> Result<Change> {
-        let base_key = (self.0.department_id, base_year);
-        compare::<HeadlinesOf>(ctx, &self.0, base_year, base_key, |r| r.key == self.0.key).await
+        /// Chinese name.
+        async fn name(&self) -> &str {
+            &self.0.name
+        }
+        /// English name.
+        async fn name_en(&self) -> &str {
+            &self.0.name_en
+        }
+        /// The figure. Money in `unit` (万元 by default); counts (辆, 台（套）, 个, 家) as printed,
+        /// and null when `unit: YUAN` is asked of a count.
+        async fn amount(
+            &self,
+            #[graphql(default, desc = "Unit of the result, for money figures.")] unit: MoneyUnit,
+        ) -> Option<Decimal> {
+            if self.is_money() {
+                money(self.0.amount, unit)
+            } else {
+                (unit == MoneyUnit::WanYuan)
+                    .then(|| self.0.amount.map(decimal))
+                    .flatten()
+            }
+        }
+        /// The printed unit: `万元` for money, else the count unit (`辆`, `台（套）`, `个`, `家`).
+        async fn unit(&self) -> &str {
+            &self.0.unit
+        }
+        /// How the figure is known.
+        async fn basis(&self) -> Basis {
+            self.0.basis.into()
+        }
+        /// Clarification, or the sentence a derived figure comes from.
+        async fn note(&self) -> Option<&str> {
+            self.0.note.as_deref()
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
+        /// Comparison with the same figure in another year.
+        change HeadlinesOf(key);
     }
 }
 
 /// A 三公 item (因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 and its parts, 表9).
 pub struct ThreePublicExpense(pub three_public::Model);
 
-/// A 三公 item (因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 and its parts, 表9).
-#[Object]
-impl ThreePublicExpense {
-    /// Stable key (`total`, `overseas_travel`, `official_reception`, `official_vehicles`,
-    /// `vehicle_purchase`, `vehicle_operation`).
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-    /// Key of the item this is part of; null for the total.
-    async fn parent_key(&self) -> Option<&str> {
-        self.0.parent_key.as_deref()
-    }
-    /// Chinese name as printed.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// English name.
-    async fn name_en(&self) -> &str {
-        &self.0.name_en
-    }
-    /// Amount in `unit`.
-    async fn amount(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.0.amount, unit)
-    }
-    /// How the figure is known.
-    async fn basis(&self) -> Basis {
-        self.0.basis.into()
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
-    }
-    /// Comparison with the same item in another year.
-    async fn change(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Year to compare with.")] base_year: i32,
-    ) -> Result<Change> {
-        let base_key = (self.0.department_id, base_year);
-        compare::<ThreePublicOf>(ctx, &self.0, base_year, base_key, |r| r.key == self.0.key).await
+object! {
+    /// A 三公 item (因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 and its parts, 表9).
+    #[Object]
+    impl ThreePublicExpense {
+        /// Stable key (`total`, `overseas_travel`, `official_reception`, `official_vehicles`,
+        /// `vehicle_purchase`, `vehicle_operation`).
+        async fn key(&self) -> &str {
+            &self.0.key
+        }
+        /// Key of the item this is part of; null for the total.
+        async fn parent_key(&self) -> Option<&str> {
+            self.0.parent_key.as_deref()
+        }
+        /// Chinese name as printed.
+        async fn name(&self) -> &str {
+            &self.0.name
+        }
+        /// English name.
+        async fn name_en(&self) -> &str {
+            &self.0.name_en
+        }
+        /// Amount in `unit`.
+        money amount(self.0.amount);
+        /// How the figure is known.
+        async fn basis(&self) -> Basis {
+            self.0.basis.into()
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
+        /// Comparison with the same item in another year.
+        change ThreePublicOf(key);
     }
 }
 

@@ -2,7 +2,8 @@
 //! expenditure by economic class) and 表5 (projects), from the stored allocations.
 
 use super::classification::ClassificationNode;
-use super::common::{Decimal, MoneyUnit, Source, money, source};
+use super::common::object;
+use super::common::{Decimal, MoneyUnit, money};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object};
@@ -11,27 +12,27 @@ use entity::allocation;
 /// One revenue-source column of a printed row: how much of the row a source funds.
 pub struct Funding(pub allocation::Model);
 
-/// One revenue-source column of a printed row (表4, 表5): how much of the row a source funds.
-#[Object]
-impl Funding {
-    /// The revenue source (a node of the `REVENUE` classification: 一般公共预算拨款 →
-    /// 履职类项目拨款, …). Subtotal columns (`101` 一般公共预算拨款 小计) are listed too: add up
-    /// the sources without children among them to get the row's total.
-    async fn revenue_source(&self, ctx: &Context<'_>) -> Result<Option<ClassificationNode>> {
-        Ok(one::<NodeById>(ctx, self.0.revenue_node_id)
-            .await?
-            .map(ClassificationNode))
-    }
-    /// The amount in `unit` (a printed 0 is 0).
-    async fn amount(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(Some(self.0.amount), unit)
-    }
-    /// The table the column is printed in (表4 or 表5).
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// One revenue-source column of a printed row (表4, 表5): how much of the row a source funds.
+    #[Object]
+    impl Funding {
+        /// The revenue source (a node of the `REVENUE` classification: 一般公共预算拨款 →
+        /// 履职类项目拨款, …). Subtotal columns (`101` 一般公共预算拨款 小计) are listed too: add up
+        /// the sources without children among them to get the row's total.
+        async fn revenue_source(&self, ctx: &Context<'_>) -> Result<Option<ClassificationNode>> {
+            Ok(one::<NodeById>(ctx, self.0.revenue_node_id)
+                .await?
+                .map(ClassificationNode))
+        }
+        /// The amount in `unit` (a printed 0 is 0).
+        async fn amount(
+            &self,
+            #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
+        ) -> Option<Decimal> {
+            money(Some(self.0.amount), unit)
+        }
+        /// The table the column is printed in (表4 or 表5).
+        source(self.0.source_id);
     }
 }
 

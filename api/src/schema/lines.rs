@@ -2,7 +2,8 @@
 //! classification node and assembled by the node hierarchy.
 
 use super::classification::{ClassificationNode, Scheme};
-use super::common::{Basis, Change, Decimal, MoneyUnit, Source, compare, money, source};
+use super::common::object;
+use super::common::{Basis, Change, compare};
 use super::funding::{Funding, funding};
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -83,112 +84,82 @@ pub fn select(roots: Vec<BudgetLine>, level: Option<i32>, code: Option<&str>) ->
     out
 }
 
-/// A budget line: one classification node's amounts for a department-year, with its
-/// sub-lines.
-#[Object]
-impl BudgetLine {
-    /// Classification code (`2013799`).
-    async fn code(&self) -> &str {
-        &self.node.code
-    }
-    /// Chinese name of the classification node.
-    async fn name(&self) -> &str {
-        &self.node.name
-    }
-    /// English name of the classification node.
-    async fn name_en(&self) -> &str {
-        &self.node.name_en
-    }
-    /// Depth in the classification (1 = 类).
-    async fn level(&self) -> i32 {
-        self.node.level
-    }
-    /// The row label as printed in the source table (with its ordinal, e.g. `一、一般公共服务支出`).
-    async fn label(&self) -> &str {
-        &self.line.label
-    }
-    /// Total (支出总计 / 收入) in `unit`; null if the table does not print it.
-    async fn amount(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.total, unit)
-    }
-    /// Basic expenditure (基本支出); null if the table does not print it.
-    async fn basic(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.basic, unit)
-    }
-    /// Project expenditure (项目支出); null if the table does not print it.
-    async fn project(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.project, unit)
-    }
-    /// Government procurement (政府采购项目, 表3); null if not printed.
-    async fn procurement(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.procurement, unit)
-    }
-    /// Procurement reserved for small and medium-sized enterprises; null if not printed.
-    async fn sme_reserved(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.sme_reserved, unit)
-    }
-    /// Procurement reserved for small and micro enterprises; null if not printed.
-    async fn small_micro_reserved(
-        &self,
-        #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
-    ) -> Option<Decimal> {
-        money(self.line.small_micro_reserved, unit)
-    }
-    /// Sub-lines (the next level of the classification), by code.
-    async fn children(&self) -> &[BudgetLine] {
-        &self.children
-    }
-    /// The classification node.
-    async fn node(&self) -> ClassificationNode {
-        ClassificationNode(self.node.clone())
-    }
-    /// How the amounts are known: budget lines are printed table rows (`PRINTED`).
-    async fn basis(&self) -> Basis {
-        Basis::Printed
-    }
-    /// For an economic line: its basic expenditure by revenue source, as 表4 prints it
-    /// (工资福利支出: 一般公共预算拨款 1,704, …); empty for lines 表4 does not print.
-    async fn basic_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
-        if self.line.scheme != entity::Scheme::Economic {
-            return Ok(Vec::new());
+object! {
+    /// A budget line: one classification node's amounts for a department-year, with its
+    /// sub-lines.
+    #[Object]
+    impl BudgetLine {
+        /// Classification code (`2013799`).
+        async fn code(&self) -> &str {
+            &self.node.code
         }
-        let key = (self.line.department_id, self.line.year);
-        funding(ctx, key, 4, &self.node.code).await
-    }
-    /// The table this row is printed in.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.line.source_id).await
-    }
-    /// The total compared with the same node in another year (万元).
-    async fn change(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Year to compare with.")] base_year: i32,
-    ) -> Result<Change> {
-        let line = &self.line;
-        let base_key = (
-            line.department_id,
-            base_year,
-            line.scheme.as_str().to_owned(),
-        );
-        compare::<PrimaryLinesOf>(ctx, line, base_year, base_key, |l| {
-            l.node_id == line.node_id
-        })
-        .await
+        /// Chinese name of the classification node.
+        async fn name(&self) -> &str {
+            &self.node.name
+        }
+        /// English name of the classification node.
+        async fn name_en(&self) -> &str {
+            &self.node.name_en
+        }
+        /// Depth in the classification (1 = 类).
+        async fn level(&self) -> i32 {
+            self.node.level
+        }
+        /// The row label as printed in the source table (with its ordinal, e.g. `一、一般公共服务支出`).
+        async fn label(&self) -> &str {
+            &self.line.label
+        }
+        /// Total (支出总计 / 收入) in `unit`; null if the table does not print it.
+        money amount(self.line.total);
+        /// Basic expenditure (基本支出); null if the table does not print it.
+        money basic(self.line.basic);
+        /// Project expenditure (项目支出); null if the table does not print it.
+        money project(self.line.project);
+        /// Government procurement (政府采购项目, 表3); null if not printed.
+        money procurement(self.line.procurement);
+        /// Procurement reserved for small and medium-sized enterprises; null if not printed.
+        money sme_reserved(self.line.sme_reserved);
+        /// Procurement reserved for small and micro enterprises; null if not printed.
+        money small_micro_reserved(self.line.small_micro_reserved);
+        /// Sub-lines (the next level of the classification), by code.
+        async fn children(&self) -> &[BudgetLine] {
+            &self.children
+        }
+        /// The classification node.
+        async fn node(&self) -> ClassificationNode {
+            ClassificationNode(self.node.clone())
+        }
+        /// How the amounts are known: budget lines are printed table rows (`PRINTED`).
+        async fn basis(&self) -> Basis {
+            Basis::Printed
+        }
+        /// For an economic line: its basic expenditure by revenue source, as 表4 prints it
+        /// (工资福利支出: 一般公共预算拨款 1,704, …); empty for lines 表4 does not print.
+        async fn basic_funding(&self, ctx: &Context<'_>) -> Result<Vec<Funding>> {
+            if self.line.scheme != entity::Scheme::Economic {
+                return Ok(Vec::new());
+            }
+            let key = (self.line.department_id, self.line.year);
+            funding(ctx, key, 4, &self.node.code).await
+        }
+        /// The table this row is printed in.
+        source(self.line.source_id);
+        /// The total compared with the same node in another year (万元).
+        async fn change(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Year to compare with.")] base_year: i32,
+        ) -> Result<Change> {
+            let line = &self.line;
+            let base_key = (
+                line.department_id,
+                base_year,
+                line.scheme.as_str().to_owned(),
+            );
+            compare::<PrimaryLinesOf>(ctx, line, base_year, base_key, |l| {
+                l.node_id == line.node_id
+            })
+            .await
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::budget::FiscalYear;
 use super::classification::ClassificationNode;
-use super::common::{Source, source};
+use super::common::object;
 use super::department::{Budget, Department};
 use super::projects::Project;
 use super::relay::parse_global_id;
@@ -14,24 +14,24 @@ use entity::{dataset, glossary_term};
 /// A glossary term (名词解释).
 pub struct GlossaryTerm(glossary_term::Model);
 
-/// A glossary term (名词解释).
-#[Object]
-impl GlossaryTerm {
-    /// The term as printed.
-    async fn term(&self) -> &str {
-        &self.0.term
-    }
-    /// English term.
-    async fn term_en(&self) -> &str {
-        &self.0.term_en
-    }
-    /// Definition as printed.
-    async fn definition(&self) -> &str {
-        &self.0.definition
-    }
-    /// Where it is printed.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.0.source_id).await
+object! {
+    /// A glossary term (名词解释).
+    #[Object]
+    impl GlossaryTerm {
+        /// The term as printed.
+        async fn term(&self) -> &str {
+            &self.0.term
+        }
+        /// English term.
+        async fn term_en(&self) -> &str {
+            &self.0.term_en
+        }
+        /// Definition as printed.
+        async fn definition(&self) -> &str {
+            &self.0.definition
+        }
+        /// Where it is printed.
+        source(self.0.source_id);
     }
 }
 
