@@ -13,6 +13,5 @@ table! {
         pub actual: i64,
         pub difference: i64,
         pub status: crate::CheckStatus,
-        pub detail: Option<String>,
     }
 }

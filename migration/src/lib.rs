@@ -6,6 +6,7 @@ mod m20261127_000001_create_budget_schema;
 mod m20261128_000001_add_dataset_package;
 mod m20261128_000003_add_aggregate_columns;
 mod m20261128_000004_add_budget_line_project_key;
+mod m20261128_000005_drop_consistency_check_detail;
 
 /// Applies the schema migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_add_dataset_package::migration()),
             Box::new(m20261128_000003_add_aggregate_columns::Migration),
             Box::new(m20261128_000004_add_budget_line_project_key::Migration),
+            Box::new(m20261128_000005_drop_consistency_check_detail::Migration),
         ]
     }
 }

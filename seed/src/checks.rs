@@ -34,7 +34,6 @@ pub struct Check {
     pub name: String,
     pub expected: Decimal,
     pub actual: Decimal,
-    pub detail: Option<String>,
     /// The row of the data files the check is about (where its printed figure is).
     pub at: At,
 }
@@ -94,7 +93,6 @@ impl<'a> Ctx<'a> {
             name,
             expected,
             actual,
-            detail: None,
             at,
         });
     }

@@ -263,7 +263,6 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
                 actual: Set(unit(c.actual)),
                 difference: Set(unit(c.difference())),
                 status: Set(c.status()),
-                detail: Set(c.detail.clone()),
             })
             .collect(),
     )
