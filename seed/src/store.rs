@@ -101,22 +101,33 @@ macro_rules! text_facts {
 
 text_facts!(GoalText, NoteText);
 
+/// The columns of a stored table that take a fact's department, year and source
+/// (`department_id`, `year`, `source_id`; a table may lack some, e.g. `subproject`), found by
+/// name once per table rather than once per row.
+struct RefColumns<C>([Option<C>; 3]);
+
+impl<C: FromStr + Copy> RefColumns<C> {
+    fn of() -> Self {
+        RefColumns(["department_id", "year", "source_id"].map(|name| C::from_str(name).ok()))
+    }
+}
+
 /// A fact's stored model: `model`, holding the row's own columns, with the row's department,
-/// year and source set in whichever of `department_id`, `year` and `source_id` it has.
-fn fact<A>(mut model: A, ids: &Ids, row: &impl Fact) -> A
+/// year and source set in whichever of `columns` the table has.
+fn fact<A>(
+    mut model: A,
+    columns: &RefColumns<<A::Entity as EntityTrait>::Column>,
+    ids: &Ids,
+    row: &impl Fact,
+) -> A
 where
     A: ActiveModelTrait,
-    <A::Entity as EntityTrait>::Column: FromStr,
 {
     if let Some((department, year, source)) = row.refs() {
-        let values = [
-            ("department_id", ids.dept(department)),
-            ("year", year),
-            ("source_id", ids.source(source)),
-        ];
-        for (column, value) in values {
-            if let Ok(column) = <A::Entity as EntityTrait>::Column::from_str(column) {
-                model.set(column, value.into());
+        let values = [ids.dept(department), year, ids.source(source)];
+        for (column, value) in columns.0.iter().zip(values) {
+            if let Some(column) = column {
+                model.set(*column, value.into());
             }
         }
     }
@@ -135,11 +146,12 @@ where
     A: ActiveModelTrait + Send,
     <A::Entity as EntityTrait>::Column: FromStr,
 {
+    let columns = RefColumns::of();
     let models = rows.iter().enumerate();
     insert_all(
         txn,
         models
-            .map(|(i, r)| fact(model(i, r.row()), ids, r))
+            .map(|(i, r)| fact(model(i, r.row()), &columns, ids, r))
             .collect(),
     )
     .await
@@ -717,6 +729,7 @@ async fn write_text(
         }
     })
     .await?;
+    let columns = &RefColumns::of();
     insert_all(
         txn,
         t.departments
@@ -729,7 +742,7 @@ async fn write_text(
                         name_en: Set(v.name_en.clone()),
                         ..Default::default()
                     };
-                    fact(model, ids, d)
+                    fact(model, columns, ids, d)
                 })
             })
             .collect(),
