@@ -308,17 +308,22 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
         catalog.subtree(root, &mut under);
         let root_level = catalog.node(root).map_or(1, |n| n.level);
         let measured: Vec<i32> = if by_cofog {
-            // COFOG places lines by their most specific code: sum the leaves.
-            under
-                .into_iter()
-                .filter(|id| !catalog.children.contains_key(id))
-                .collect()
+            let mut cover = Vec::new();
+            cofog_cover(catalog, crosswalk, spec, root, &mut cover);
+            cover
         } else if root_level >= spec.level {
             vec![root]
         } else {
+            // The nodes at the level, and the leaves above it (a 款 printed without 项 keeps
+            // its money in a `level: 3` aggregate).
             under
                 .into_iter()
-                .filter(|id| catalog.node(*id).is_some_and(|n| n.level == spec.level))
+                .filter(|id| {
+                    catalog.node(*id).is_some_and(|n| {
+                        n.level == spec.level
+                            || (n.level < spec.level && !catalog.children.contains_key(id))
+                    })
+                })
                 .collect()
         };
         for id in measured {
@@ -347,6 +352,60 @@ fn plan(catalog: &Catalog, spec: &Spec) -> Vec<Option<Mapping>> {
         }
     }
     plan
+}
+
+/// Where the crosswalk places one node, as far as a cell can tell: the paying unit's function,
+/// or a fixed COFOG function at the requested level (none where unmapped), and the rule when
+/// cells are grouped by it.
+#[derive(PartialEq)]
+struct Place {
+    of_unit: bool,
+    function: Option<String>,
+    rule: Option<Rule>,
+}
+
+fn cofog_place(crosswalk: &Crosswalk, spec: &Spec, code: &str) -> Place {
+    let mapping = crosswalk.resolve(code);
+    let of_unit = mapping.is_some_and(|m| m.rule == Rule::UnitFunction);
+    Place {
+        of_unit,
+        function: mapping
+            .filter(|_| !of_unit)
+            .and_then(|m| m.cofog.as_deref())
+            .map(|c| crosswalk.at_level(c, spec.cofog_level).to_owned()),
+        rule: mapping
+            .map(|m| m.rule)
+            .filter(|_| spec.group_by.contains(&Dimension::CofogRule)),
+    }
+}
+
+/// The nodes whose lines a COFOG aggregate sums under `id`: a subtree the crosswalk places
+/// whole in one function is summed at its top, so its printed figure is kept (住房改革支出
+/// prints 335 over 144 + 190); a subtree that splits is summed through its children. Returns
+/// the place of the whole subtree when it is one.
+fn cofog_cover(
+    catalog: &Catalog,
+    crosswalk: &Crosswalk,
+    spec: &Spec,
+    id: i32,
+    out: &mut Vec<i32>,
+) -> Option<Place> {
+    let node = catalog.node(id)?;
+    let own = cofog_place(crosswalk, spec, &node.code);
+    let start = out.len();
+    let mut whole = true;
+    for &child in catalog.children.get(&id).into_iter().flatten() {
+        if cofog_cover(catalog, crosswalk, spec, child, out).as_ref() != Some(&own) {
+            whole = false;
+        }
+    }
+    if whole {
+        out.truncate(start);
+        out.push(id);
+        Some(own)
+    } else {
+        None
+    }
 }
 
 /// Sums of one cell while it is built.

@@ -360,18 +360,18 @@ async fn cofog_places_staff_lines_by_the_function_of_the_unit() {
         .collect();
     assert_eq!(staff.len(), 1, "{cells}");
     assert_eq!(staff[0]["cofog"]["code"], cyber.as_str());
-    // Pension 194 + medical 54 + housing (144 + 190) + training 4, as their 项 print.
-    assert_eq!(staff[0]["amount"], "586");
-    // COFOG sums 项 lines: 29760 less the 1 万元 that 住房改革支出's printed 335 rounds over
-    // its 项 (144 + 190).
-    assert_eq!(cells["total"]["amount"], "29759");
+    // Pension 194 + medical 54 + housing 335 + training 4: a 款 the crosswalk places whole is
+    // summed as printed (住房改革支出 prints 335 over its 项 144 + 190).
+    assert_eq!(staff[0]["amount"], "587");
+    // So the COFOG cells add up to the printed total.
+    assert_eq!(cells["total"]["amount"], "29760");
     let sum: Decimal = cells["cells"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|c| dec(&c["amount"]))
         .sum();
-    assert_eq!(sum, Decimal::from(29759));
+    assert_eq!(sum, Decimal::from(29760));
 
     // The contract's view: all of it in one division.
     let divisions = app.data(&example("Cofog"), json!({})).await;
@@ -406,7 +406,7 @@ async fn cofog_places_staff_lines_by_the_function_of_the_unit() {
     let nodes = whole["cells"]["nodes"].as_array().unwrap();
     assert!(
         nodes.contains(
-            &json!({ "cofog": { "code": cyber }, "cofogRule": "UNIT_FUNCTION", "amount": "586" })
+            &json!({ "cofog": { "code": cyber }, "cofogRule": "UNIT_FUNCTION", "amount": "587" })
         ),
         "{whole}"
     );
