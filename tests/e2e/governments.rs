@@ -332,3 +332,46 @@ async fn fixture_packages_round_trip_and_reload_idempotently() {
         );
     }
 }
+
+/// A database from before governments and printed tables migrates, and loading the same
+/// bundled files again records the government (the migration makes them load again).
+#[tokio::test]
+async fn a_database_from_before_governments_migrates() {
+    use migration::{Migrator, MigratorTrait};
+    let app = App::seeded().await;
+    let before = app.test.dump().await;
+    for statement in [
+        "DROP TABLE printed_cell",
+        "DROP TABLE printed_row",
+        "DROP TABLE printed_column",
+        "DROP TABLE government",
+        "DROP INDEX idx_department_government_id",
+        "ALTER TABLE department DROP COLUMN government_id",
+        "ALTER TABLE dataset DROP COLUMN unit",
+        "DELETE FROM seaql_migrations WHERE version LIKE 'm20261208_000001%'",
+    ] {
+        app.execute(statement).await;
+    }
+    Migrator::up(&app.test.db, None).await.unwrap();
+    let outcome = seed::load(&app.test.db, &DataSource::Bundled)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, seed::Outcome::Loaded { .. }),
+        "{outcome:?}"
+    );
+    app.state.refresh_data_version().await;
+    let data = app
+        .data(
+            "{ department(code: \"pingshan-gsbdc\") { government { code } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["department"]["government"]["code"],
+        "shenzhen-pingshan"
+    );
+    // As many rows as the first load wrote (the reload replaced them, with new ids).
+    let after = app.test.dump().await;
+    assert_eq!(after.lines().count(), before.lines().count());
+}
