@@ -17,14 +17,18 @@ fn fixture(name: &str) -> DataSource {
     )
 }
 
-/// The bundled package and the three fixtures.
+/// The fixture packages, in load order.
+const FIXTURES: [&str; 4] = [
+    "jiangsu-fixture-2018",
+    "jiangsu-fixture-2019",
+    "shanghai-fixture-2024",
+    "shanghai-fixture-2024-unit",
+];
+
+/// The bundled package and the fixtures.
 async fn app() -> App {
     let app = App::seeded().await;
-    for name in [
-        "jiangsu-fixture-2018",
-        "jiangsu-fixture-2019",
-        "shanghai-fixture-2024",
-    ] {
+    for name in FIXTURES {
         app.load(&fixture(name)).await;
     }
     app
@@ -296,21 +300,13 @@ async fn a_yuan_package_is_served_in_its_unit_and_converted_exactly() {
 
 #[tokio::test]
 async fn fixture_packages_round_trip_and_reload_idempotently() {
-    for name in [
-        "jiangsu-fixture-2018",
-        "jiangsu-fixture-2019",
-        "shanghai-fixture-2024",
-    ] {
+    for name in FIXTURES {
         crate::bulk::round_trip(&fixture(name), name).await;
     }
     // Loading every package again changes nothing; the bundled one keeps its export.
     let app = app().await;
     let before = app.test.dump().await;
-    for name in [
-        "jiangsu-fixture-2018",
-        "jiangsu-fixture-2019",
-        "shanghai-fixture-2024",
-    ] {
+    for name in FIXTURES {
         let outcome = seed::load(&app.test.db, &fixture(name)).await.unwrap();
         assert!(matches!(outcome, seed::Outcome::Unchanged { .. }), "{name}");
     }
@@ -374,4 +370,37 @@ async fn a_database_from_before_governments_migrates() {
     // As many rows as the first load wrote (the reload replaced them, with new ids).
     let after = app.test.dump().await;
     assert_eq!(after.lines().count(), before.lines().count());
+}
+
+/// A 单位预算 (the bureau's own unit, not independently accounted) loads beside its
+/// department's 部门预算 as a unit of it, and is not counted twice.
+#[tokio::test]
+async fn a_unit_budget_is_a_unit_of_its_department_and_counted_once() {
+    let app = app().await;
+    let data = app
+        .data(
+            "{ department(code: \"sh-fixture-bureau\") { units { code independentAccounting parent { code } \
+               budget(year: 2024) { unit expenditureTotal } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["department"]["units"],
+        json!([{ "code": "sh-fixture-bureau-own", "independentAccounting": false,
+                 "parent": { "code": "sh-fixture-bureau" },
+                 "budget": { "unit": "元", "expenditureTotal": "100.00005" } }])
+    );
+    // The government's sum is the department's budget alone: the unit is inside it.
+    let (putuo, _) = aggregate(&app, "government: \"shanghai-putuo\"").await;
+    assert_eq!(
+        putuo["total"],
+        json!({ "amount": "123.456789", "count": 1 })
+    );
+    // Asked for alone, the unit is summed.
+    let (own, _) = aggregate(
+        &app,
+        "government: \"shanghai-putuo\", unit: YUAN, filter: { departments: [\"sh-fixture-bureau-own\"] }",
+    )
+    .await;
+    assert_eq!(own["total"], json!({ "amount": "1000000.5", "count": 1 }));
 }
