@@ -287,6 +287,7 @@ fn stops(text: &str) -> bool {
         || t.starts_with("说明：")
         || t.starts_with("说明:")
         || (t.starts_with('第') && t.contains("部分") && t.chars().count() < 30)
+        || (t.ends_with("说明") && t.chars().count() >= 6)
 }
 
 fn empty_mark(text: &str) -> bool {
@@ -460,8 +461,13 @@ fn read_table(
             eprintln!("  p{} l{}: {}", l.page, l.line, l.text());
         }
     }
-    let header = header_cells(region[..header_len].iter().filter(|l| l.page == first_page));
+    let header = header_cells(region[..header_len].iter());
     let header_texts: Vec<String> = header.iter().map(|w| compact(&w.text)).collect();
+    if std::env::var_os("IMPORT_DEBUG").is_some() {
+        for w in &header {
+            eprintln!("    header {:.1} {:.1} {}", w.cx(), w.y0, w.text);
+        }
+    }
     // The first layout whose anchors are all found, left to right.
     let mut chosen: Option<(&Vec<ColumnSpec>, Vec<f64>)> = None;
     for layout in &spec.layouts {
@@ -482,6 +488,9 @@ fn read_table(
                     xs.push(w.cx());
                 }
                 None => {
+                    if std::env::var_os("IMPORT_DEBUG").is_some() {
+                        eprintln!("    no anchor `{}` right of {prev:.1}", col.anchor);
+                    }
                     ok = false;
                     break;
                 }
@@ -842,31 +851,38 @@ fn header_cells<'l>(lines: impl Iterator<Item = &'l Line>) -> Vec<Word> {
         let mut merged: Vec<Word> = Vec::new();
         for w in &l.words {
             match merged.last_mut() {
-                Some(m) if w.x0 - m.x1 < 0.9 * w.height() => {
+                Some(m)
+                    if w.x0 - m.x1 < 0.9 * w.height()
+                        || (w.x0 - m.x1 < 1.7 * w.height()
+                            && w.text.chars().count() == 1
+                            && m.text.chars().count() == 1) =>
+                {
                     m.x1 = w.x1;
                     m.text.push_str(&w.text);
                 }
                 _ => merged.push(w.clone()),
             }
         }
+        pieces.extend(l.words.iter().cloned());
         for w in merged {
             pieces.push(w.clone());
             let h = w.height();
-            let above = cells.iter_mut().rev().find(|(_, y0, cx, width)| {
+            // Wrapped text stays centred (or left-aligned) under its first line; a child
+            // header under its parent is centred on its own column.
+            let above = cells.iter_mut().rev().find(|(cell, y0, cx, _)| {
                 let dy = w.y0 - *y0;
                 dy > 0.3 * h
                     && dy <= 1.95 * h
-                    && (w.cx() - *cx).abs() < 0.5 * width.max(w.x1 - w.x0)
+                    && ((w.cx() - *cx).abs() < 3.0 || (w.x0 - cell.x0).abs() < 3.0)
             });
             match above {
-                Some((cell, y0, cx, width)) => {
+                Some((cell, y0, cx, _)) => {
                     cell.text.push_str(&w.text);
                     cell.x0 = cell.x0.min(w.x0);
                     cell.x1 = cell.x1.max(w.x1);
                     cell.y1 = w.y1;
                     *y0 = w.y0;
                     *cx = w.cx();
-                    *width = w.x1 - w.x0;
                 }
                 None => {
                     let (y0, cx, width) = (w.y0, w.cx(), w.x1 - w.x0);

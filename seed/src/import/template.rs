@@ -22,7 +22,8 @@ pub enum Kind {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ColumnSpec {
     /// The header word that sits over this column (its first printed line, when it wraps);
-    /// `=` first means the whole word, not a prefix; `|` separates alternatives.
+    /// `=` first means the whole word, not a prefix, `*` anywhere in it; `|` separates
+    /// alternatives.
     pub anchor: String,
     pub kind: Kind,
     /// A stable machine key for an amount or item column (`total`, `basic`, …).
@@ -36,12 +37,15 @@ pub struct ColumnSpec {
 impl ColumnSpec {
     /// Whether a header word is this column's anchor.
     pub fn matches(&self, word: &str) -> bool {
-        self.anchor
-            .split('|')
-            .any(|anchor| match anchor.strip_prefix('=') {
-                Some(whole) => word == whole,
-                None => word.starts_with(anchor),
-            })
+        self.anchor.split('|').any(|anchor| {
+            if let Some(whole) = anchor.strip_prefix('=') {
+                word == whole
+            } else if let Some(part) = anchor.strip_prefix('*') {
+                word.contains(part)
+            } else {
+                word.starts_with(anchor)
+            }
+        })
     }
 }
 
