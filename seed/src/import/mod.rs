@@ -210,7 +210,13 @@ pub fn run(options: &Options) -> Result<Report, ImportError> {
         .government
         .clone()
         .unwrap_or_else(|| template.government.code.clone());
-    let own_unit = front.contains("单位预算") && !front.contains("部门预算");
+    // A 单位预算 (the department's own unit) says so on its cover.
+    let cover: String = docs[0].pages[0]
+        .words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    let own_unit = cover.contains("单位预算") && !cover.contains("部门预算");
     let department = if own_unit {
         let unit = register::lookup(&government, &format!("{printed_name}（本级）"));
         if unit.known {

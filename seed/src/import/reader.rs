@@ -171,11 +171,19 @@ pub fn lines(page_no: usize, page: &Page) -> Vec<Line> {
     }
     let layout: Vec<String> = page.layout.iter().map(|l| compact(l)).collect();
     let mut cursor = 0;
+    let mut started = false;
     for l in &mut lines {
         l.words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let whole = l.compact();
         let first = compact(&l.words[0].text);
-        if let Some(i) = (cursor..layout.len()).find(|&i| layout[i].contains(&first)) {
+        let from = if started { cursor + 1 } else { cursor };
+        let found = (from..layout.len())
+            .find(|&i| layout[i].contains(&whole))
+            .or_else(|| (from..layout.len()).find(|&i| layout[i].contains(&first)))
+            .or_else(|| (cursor..layout.len()).find(|&i| layout[i].contains(&first)));
+        if let Some(i) = found {
             cursor = i;
+            started = true;
         }
         l.line = cursor + 1;
     }
@@ -277,6 +285,11 @@ fn footer(line: &Line, page: &Page) -> bool {
     let low = line.cy() > page.height * 0.82;
     (low && !bare.is_empty() && bare.len() <= 4 && bare.chars().all(|c| c.is_ascii_digit()))
         || (t.starts_with("公开") && t.ends_with('表') && t.chars().count() <= 6)
+        || (t.starts_with('表')
+            && t.chars().count() <= 4
+            && t.chars()
+                .skip(1)
+                .all(|c| "一二三四五六七八九十".contains(c)))
 }
 
 /// Where a table stops: a note, an empty-table mark, the next part of the document.
@@ -356,10 +369,32 @@ pub fn read(doc: &Document, template: &Template) -> Reading {
             starts.push((i, spec, text));
         }
     }
+    // A title printed again on the next page (the table continued, its title repeated):
+    // the lines from that title to its unit line are left out and the table goes on.
+    let mut skip = vec![false; all.len()];
+    let mut kept: Vec<(usize, &TableSpec, String)> = Vec::new();
+    for (start, spec, printed) in starts {
+        if let Some(last) = kept.last()
+            && last.1.number == spec.number
+        {
+            let unit = (start..all.len().min(start + 4))
+                .find(|&i| is_unit_line(&all[i].text()))
+                .unwrap_or(start);
+            for flag in &mut skip[start..=unit] {
+                *flag = true;
+            }
+            continue;
+        }
+        kept.push((start, spec, printed));
+    }
     let mut reading = Reading::default();
-    for (k, (start, spec, printed)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(all.len(), |s| s.0);
-        read_table(doc, &all[*start..end], spec, printed, &mut reading);
+    for (k, (start, spec, printed)) in kept.iter().enumerate() {
+        let end = kept.get(k + 1).map_or(all.len(), |s| s.0);
+        let lines: Vec<Line> = (*start..end)
+            .filter(|&i| i == *start || !skip[i])
+            .map(|i| all[i].clone())
+            .collect();
+        read_table(doc, &lines, spec, printed, &mut reading);
     }
     reading
 }
@@ -650,7 +685,7 @@ fn read_table(
                         }
                     }
                 },
-                Kind::Code if is_code(&w.text) => cells.push((
+                Kind::Code if w.text.chars().all(|c| c.is_ascii_digit()) => cells.push((
                     c,
                     w.cy(),
                     Cell {
@@ -792,6 +827,12 @@ fn read_table(
         for (c, cell) in members {
             at = at.min((cell.page, cell.line));
             match layout[c].kind {
+                // 款 and 项 printed in columns of their own are two digits each: a part printed
+                // without its leading zero (`301 2` for 30102) is read as the code it names.
+                Kind::Code if !code.is_empty() && cell.text.len() == 1 => {
+                    code.push('0');
+                    code.push_str(&cell.text)
+                }
                 Kind::Code => code.push_str(&cell.text),
                 Kind::Label => match &mut label {
                     Some(l) => l.text.push_str(&cell.text),
