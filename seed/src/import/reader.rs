@@ -644,9 +644,45 @@ fn read_table(
             skipping_header = false;
         }
         let mut line_cells: Vec<(usize, &Word)> = Vec::new();
+        let amount_cols: Vec<usize> = (0..layout.len())
+            .filter(|&k| layout[k].kind == Kind::Amount)
+            .collect();
         for w in &l.words {
-            let c = col_of(w.cx());
+            let mut c = col_of(w.cx());
+            // A figure never sits in a text column: one printed left of its column's header
+            // (indented detail rows) belongs to the next amount column.
+            if amount(&w.text).is_some()
+                && (w.text.contains('.') || w.text.contains(','))
+                && matches!(layout[c].kind, Kind::Label | Kind::Item)
+                && let Some(&k) = amount_cols.iter().find(|&&k| k > c)
+            {
+                c = k;
+            }
             line_cells.push((c, w));
+        }
+        // Two figures of a line in one column: the columns are wider than their headers
+        // suggest; place the line's figures left to right on the amount columns, each nearest
+        // its header (an order-keeping assignment of least total distance).
+        let figures: Vec<usize> = (0..line_cells.len())
+            .filter(|&i| {
+                let (c, w) = line_cells[i];
+                layout[c].kind == Kind::Amount && amount(&w.text).is_some()
+            })
+            .collect();
+        let collide = figures
+            .windows(2)
+            .any(|p| line_cells[p[0]].0 == line_cells[p[1]].0);
+        if collide && figures.len() <= amount_cols.len() {
+            let places = assign(
+                &figures
+                    .iter()
+                    .map(|&i| line_cells[i].1.cx())
+                    .collect::<Vec<_>>(),
+                &amount_cols.iter().map(|&k| xs[k]).collect::<Vec<_>>(),
+            );
+            for (f, p) in figures.iter().zip(places) {
+                line_cells[*f].0 = amount_cols[p];
+            }
         }
         // A line printing a code starts a row of its own in every column.
         let anchored = line_cells
@@ -880,6 +916,40 @@ fn read_table(
     });
 }
 
+/// Places points `xs` (sorted) on slots `at` (sorted, at least as many), keeping their order,
+/// with the least total distance; returns each point's slot.
+fn assign(xs: &[f64], at: &[f64]) -> Vec<usize> {
+    let (n, m) = (xs.len(), at.len());
+    // cost[i][j]: best for the first i points on the first j slots.
+    let mut cost = vec![vec![f64::INFINITY; m + 1]; n + 1];
+    let mut take = vec![vec![false; m + 1]; n + 1];
+    for row in cost.iter_mut().take(1) {
+        row.fill(0.0);
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let skip = cost[i][j - 1];
+            let here = cost[i - 1][j - 1] + (xs[i - 1] - at[j - 1]).abs();
+            if here <= skip {
+                cost[i][j] = here;
+                take[i][j] = true;
+            } else {
+                cost[i][j] = skip;
+            }
+        }
+    }
+    let mut out = vec![0; n];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if take[i][j] {
+            out[i - 1] = j - 1;
+            i -= 1;
+        }
+        j -= 1;
+    }
+    out
+}
+
 /// The header's cells: words close on a line joined (`金 额`), then text wrapped over lines
 /// joined (`因公出国` / `（境）费`) where a line follows within two line heights and is
 /// centred under it. Anchors are matched against these.
@@ -970,6 +1040,14 @@ mod tests {
         assert_eq!(amount("一、"), None);
         assert_eq!(amount("2018年"), None);
         assert_eq!(amount("1.一般"), None);
+    }
+
+    #[test]
+    fn figures_keep_their_order_on_the_nearest_columns() {
+        // 支出预算总表 printed with figures right of their headers' centres.
+        let at = [159.0, 271.0, 329.0, 406.0, 487.0];
+        assert_eq!(assign(&[220.0, 277.0, 337.0, 432.0], &at), vec![0, 1, 2, 3]);
+        assert_eq!(assign(&[480.0], &at), vec![4]);
     }
 
     #[test]
