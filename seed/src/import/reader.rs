@@ -364,7 +364,7 @@ pub fn read(doc: &Document, template: &Template) -> Reading {
         let unit_near = all[i..]
             .iter()
             .take(4)
-            .any(|l| l.page == all[i].page && is_unit_line(&l.text()));
+            .any(|l| l.page <= all[i].page + 1 && is_unit_line(&l.text()));
         if unit_near {
             starts.push((i, spec, text));
         }
