@@ -9,6 +9,7 @@ mod clients;
 mod common;
 mod contract;
 mod disclosure;
+mod import;
 mod loader;
 mod operations;
 mod schema_sync;

@@ -408,6 +408,8 @@ struct Fragment {
     text: String,
     /// Whether its line prints a code.
     anchored: bool,
+    /// Whether its line prints a figure.
+    figures: bool,
 }
 
 fn read_table(
@@ -776,6 +778,7 @@ fn read_table(
                     .collect::<Vec<_>>()
                     .join(" "),
                 anchored,
+                figures: l.words.iter().any(|w| amount(&w.text).is_some()),
             });
         }
     }
@@ -802,7 +805,7 @@ fn read_table(
                     && !numbered(&f.text)
                     && p.open
                     && ((p.page == f.page && f.y0 - p.last_y0 <= 1.95 * h.max(p.h))
-                        || (p.page + 1 == f.page))
+                        || (p.page + 1 == f.page && !f.figures))
             }
             None => false,
         };
