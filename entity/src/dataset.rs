@@ -13,6 +13,10 @@ table! {
         #[sea_orm(column_type = "Text", default_value = "{}")]
         pub package: String,
         pub version: i64,
+        /// The money unit of the dataset's amounts (`datapackage.json` `unit`): `万元` or `元`.
+        /// Amounts are stored in 1/10000 of it.
+        #[sea_orm(default_value = "万元")]
+        pub unit: String,
     }
 }
 

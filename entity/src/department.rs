@@ -10,5 +10,9 @@ table! {
         #[sea_orm(indexed)]
         pub parent_id: Option<i32>,
         pub independent_accounting: Option<bool>,
+        /// The government the department belongs to; null only in a database loaded before
+        /// governments were recorded, until its next load.
+        #[sea_orm(indexed)]
+        pub government_id: Option<i32>,
     }
 }

@@ -50,6 +50,18 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// The level of a government.
+    GovernmentLevel {
+        /// 省 (or a municipality directly under the central government).
+        Province = "PROVINCE",
+        /// 市.
+        City = "CITY",
+        /// 区 or 县.
+        District = "DISTRICT",
+    }
+}
+
+stored_enum! {
     /// How a figure is known.
     Basis {
         /// Printed in the disclosure.

@@ -54,6 +54,7 @@ macro_rules! tables {
             dataset: Dataset,
             fiscal_year: FiscalYear,
             source: Source,
+            government: Government,
             department: Department,
             department_profile: DepartmentProfile,
             department_year: DepartmentYear,
@@ -73,6 +74,9 @@ macro_rules! tables {
             goal: Goal,
             glossary_term: GlossaryTerm,
             note: Note,
+            printed_column: PrintedColumn,
+            printed_row: PrintedRow,
+            printed_cell: PrintedCell,
             consistency_check: ConsistencyCheck
         );
     };
@@ -95,4 +99,6 @@ tables!(modules);
 pub mod enums;
 pub mod fixed;
 
-pub use enums::{Basis, CheckStatus, Comparator, GoalKind, Scheme, Scope, TaskKind};
+pub use enums::{
+    Basis, CheckStatus, Comparator, GoalKind, GovernmentLevel, Scheme, Scope, TaskKind,
+};

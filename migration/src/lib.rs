@@ -7,6 +7,7 @@ mod m20261128_000001_add_dataset_package;
 mod m20261128_000003_add_aggregate_columns;
 mod m20261128_000004_add_budget_line_project_key;
 mod m20261128_000005_drop_consistency_check_detail;
+mod m20261208_000001_add_governments_and_printed_tables;
 
 /// Applies the schema migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_add_aggregate_columns::Migration),
             Box::new(m20261128_000004_add_budget_line_project_key::Migration),
             Box::new(m20261128_000005_drop_consistency_check_detail::Migration),
+            Box::new(m20261208_000001_add_governments_and_printed_tables::Migration),
         ]
     }
 }

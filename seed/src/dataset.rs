@@ -256,10 +256,10 @@ impl Dataset {
                 format!("currency must be CNY, not {}", p.currency),
             ));
         }
-        if p.factor != 10_000 || p.unit != "万元" {
+        if !matches!((p.unit.as_str(), p.factor), ("万元", 10_000) | ("元", 1)) {
             e.0.push(DataError::file(
                 file,
-                "amounts must be in 万元 (factor 10000)",
+                "amounts must be in 万元 (factor 10000) or 元 (factor 1)",
             ));
         }
         if p.years.is_empty() {
@@ -273,6 +273,17 @@ impl Dataset {
             e.nonempty("sources.csv", *line, "title", &row.title);
         }
 
+        let governments: HashSet<&str> = self
+            .governments
+            .iter()
+            .map(|l| l.row.code.as_str())
+            .collect();
+        for Line { line, row } in &self.governments {
+            e.nonempty("governments.csv", *line, "code", &row.code);
+            e.nonempty("governments.csv", *line, "name", &row.name);
+            e.nonempty("governments.csv", *line, "name_en", &row.name_en);
+        }
+
         let codes: HashSet<&str> = self
             .departments
             .iter()
@@ -281,6 +292,14 @@ impl Dataset {
         for Line { line, row } in &self.departments {
             e.nonempty("departments.csv", *line, "name", &row.name);
             e.nonempty("departments.csv", *line, "name_en", &row.name_en);
+            if !governments.contains(row.government.as_str()) {
+                e.push(
+                    "departments.csv",
+                    *line,
+                    "government",
+                    format!("unknown government `{}`", row.government),
+                );
+            }
             if let Some(parent) = &row.parent_code {
                 if !codes.contains(parent.as_str()) {
                     e.push(
@@ -312,6 +331,7 @@ impl Dataset {
             errors: e,
             refs: &refs,
         });
+        self.validate_printed(e);
 
         let mut nodes: HashMap<(Scheme, &str), u64> = HashMap::new();
         for Line { line, row } in &self.classifications {
@@ -676,6 +696,70 @@ impl Dataset {
         best.into_values().collect()
     }
 
+    /// The printed tables: a cell's row and column exist in its table; a column's unit is
+    /// `元` or `万元`; a row's page and line and a column's position are 1-based.
+    fn validate_printed(&self, e: &mut Errors) {
+        type Table<'a> = (&'a str, i32, &'a str);
+        let mut columns: HashSet<(Table<'_>, i32)> = HashSet::new();
+        for Line { line, row: c } in &self.printed_columns {
+            let f = "printed_columns.csv";
+            columns.insert((
+                (c.department.as_str(), c.year, c.source.as_str()),
+                c.position,
+            ));
+            if c.position < 1 {
+                e.push(f, *line, "position", "must be 1 or more");
+            }
+            e.nonempty(f, *line, "key", &c.key);
+            e.nonempty(f, *line, "path", &c.path);
+            if c.unit != "元" && c.unit != "万元" {
+                e.push(f, *line, "unit", format!("`{}` is not 元 or 万元", c.unit));
+            }
+        }
+        let mut rows: HashSet<(Table<'_>, i32)> = HashSet::new();
+        for Line { line, row: r } in &self.printed_rows {
+            let f = "printed_rows.csv";
+            rows.insert((
+                (r.department.as_str(), r.year, r.source.as_str()),
+                r.position,
+            ));
+            if r.position < 1 {
+                e.push(f, *line, "position", "must be 1 or more");
+            }
+            for (column, value) in [("page", r.page), ("line", r.line)] {
+                if value.is_some_and(|v| v < 1) {
+                    e.push(f, *line, column, "must be 1 or more");
+                }
+            }
+        }
+        for Line { line, row: c } in &self.printed_cells {
+            let f = "printed_cells.csv";
+            let table = (c.department.as_str(), c.year, c.source.as_str());
+            if !rows.contains(&(table, c.row)) {
+                e.push(
+                    f,
+                    *line,
+                    "row",
+                    format!(
+                        "no row {} in printed_rows.csv for {} {} {}",
+                        c.row, c.department, c.year, c.source
+                    ),
+                );
+            }
+            if !columns.contains(&(table, c.column)) {
+                e.push(
+                    f,
+                    *line,
+                    "column",
+                    format!(
+                        "no column {} in printed_columns.csv for {} {} {}",
+                        c.column, c.department, c.year, c.source
+                    ),
+                );
+            }
+        }
+    }
+
     /// Every (department, year) the dataset has facts for.
     pub fn department_years(&self) -> Vec<(String, i32)> {
         let mut set: Vec<(String, i32)> = self
@@ -694,6 +778,11 @@ impl Dataset {
             )
             .chain(
                 self.three_public
+                    .iter()
+                    .map(|l| (l.row.department.clone(), l.row.year)),
+            )
+            .chain(
+                self.printed_rows
                     .iter()
                     .map(|l| (l.row.department.clone(), l.row.year)),
             )

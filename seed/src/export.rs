@@ -148,6 +148,7 @@ pub async fn export(db: &DatabaseConnection, name: &str) -> Result<Option<Packag
 /// Every row of one dataset, as stored.
 struct Rows {
     sources: Vec<source::Model>,
+    governments: HashMap<i32, government::Model>,
     departments: HashMap<i32, department::Model>,
     nodes: HashMap<i32, classification_node::Model>,
     projects: HashMap<i32, project::Model>,
@@ -166,6 +167,9 @@ struct Rows {
     goals: Vec<goal::Model>,
     glossary: Vec<glossary_term::Model>,
     notes: Vec<note::Model>,
+    printed_columns: Vec<printed_column::Model>,
+    printed_rows: Vec<printed_row::Model>,
+    printed_cells: Vec<printed_cell::Model>,
 }
 
 /// Rows of `$table` written from the dataset's sources, in load order.
@@ -191,6 +195,7 @@ impl Rows {
         // read (they are small); the export keeps the departments and projects this dataset
         // refers to, and every node (see `classification_rows`).
         Ok(Rows {
+            governments: by_id(government::Entity::find().all(txn).await?, |g| g.id),
             departments: by_id(department::Entity::find().all(txn).await?, |d| d.id),
             nodes: by_id(classification_node::Entity::find().all(txn).await?, |n| {
                 n.id
@@ -215,6 +220,9 @@ impl Rows {
                 .all(txn)
                 .await?,
             notes: by_source!(txn, ids, note),
+            printed_columns: by_source!(txn, ids, printed_column),
+            printed_rows: by_source!(txn, ids, printed_row),
+            printed_cells: by_source!(txn, ids, printed_cell),
             sources,
         })
     }
@@ -236,6 +244,7 @@ impl Rows {
         let r = package::resource(resource);
         match resource {
             "sources" => write_csv(r, self.sources.iter().map(source_row)),
+            "governments" => write_csv(r, self.government_rows()),
             "departments" => write_csv(r, self.department_rows()),
             "staffing" => write_csv(r, self.try_map(&self.staffing, Self::staffing_row)?),
             "classifications" => write_csv(r, self.classification_rows()?),
@@ -247,6 +256,17 @@ impl Rows {
             "three_public" => write_csv(r, self.try_map(&self.three_public, Self::three_row)?),
             "tasks" => write_csv(r, self.try_map(&self.tasks, Self::task_row)?),
             "indicators" => write_csv(r, self.try_map(&self.indicators, Self::indicator_row)?),
+            "printed_columns" => write_csv(
+                r,
+                self.try_map(&self.printed_columns, Self::printed_column_row)?,
+            ),
+            "printed_rows" => {
+                write_csv(r, self.try_map(&self.printed_rows, Self::printed_row_row)?)
+            }
+            "printed_cells" => write_csv(
+                r,
+                self.try_map(&self.printed_cells, Self::printed_cell_row)?,
+            ),
             other => Err(ExportError::Data(format!("no resource `{other}`"))),
         }
     }
@@ -273,8 +293,8 @@ impl Rows {
             "name": found.name,
             "title": found.title,
             "currency": "CNY",
-            "factor": 10000,
-            "unit": "万元",
+            "factor": if found.unit == "元" { 1 } else { 10000 },
+            "unit": found.unit,
             "years": years,
             "sources": [{ "title": found.document }],
         }) else {
@@ -320,8 +340,49 @@ impl Rows {
             .ok_or_else(|| ExportError::Data(format!("no project budget {id}")))
     }
 
+    /// The governments of the dataset's departments, in id (load) order.
+    fn government_rows(&self) -> Vec<GovernmentRow> {
+        let ids: BTreeSet<i32> = self
+            .department_ids()
+            .iter()
+            .filter_map(|id| self.departments.get(id)?.government_id)
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.governments.get(&id))
+            .map(|g| GovernmentRow {
+                code: g.code.clone(),
+                name: g.name.clone(),
+                name_en: g.name_en.clone(),
+                level: g.level,
+            })
+            .collect()
+    }
+
     /// Departments the dataset's rows refer to, with their ancestors, in id (load) order.
     fn department_rows(&self) -> Vec<DepartmentRow> {
+        self.department_ids()
+            .into_iter()
+            .filter_map(|id| self.departments.get(&id))
+            .map(|d| DepartmentRow {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                name_en: d.name_en.clone(),
+                government: d
+                    .government_id
+                    .and_then(|g| self.governments.get(&g))
+                    .map(|g| g.code.clone())
+                    .unwrap_or_default(),
+                parent_code: d
+                    .parent_id
+                    .and_then(|p| self.departments.get(&p))
+                    .map(|p| p.code.clone()),
+                independent_accounting: d.independent_accounting,
+            })
+            .collect()
+    }
+
+    /// The ids of the departments the dataset's rows refer to, with their ancestors.
+    fn department_ids(&self) -> BTreeSet<i32> {
         let referenced = self
             .staffing
             .iter()
@@ -335,23 +396,11 @@ impl Rows {
             .chain(self.indicators.iter().map(|r| r.department_id))
             .chain(self.profiles.iter().map(|r| r.department_id))
             .chain(self.goals.iter().map(|r| r.department_id))
-            .chain(self.notes.iter().map(|r| r.department_id));
-        let ids = with_ancestors(referenced, |id| {
+            .chain(self.notes.iter().map(|r| r.department_id))
+            .chain(self.printed_rows.iter().map(|r| r.department_id));
+        with_ancestors(referenced, |id| {
             self.departments.get(&id).and_then(|d| d.parent_id)
-        });
-        ids.into_iter()
-            .filter_map(|id| self.departments.get(&id))
-            .map(|d| DepartmentRow {
-                code: d.code.clone(),
-                name: d.name.clone(),
-                name_en: d.name_en.clone(),
-                parent_code: d
-                    .parent_id
-                    .and_then(|p| self.departments.get(&p))
-                    .map(|p| p.code.clone()),
-                independent_accounting: d.independent_accounting,
-            })
-            .collect()
+        })
     }
 
     /// Every classification node, in id order (which puts parents first: the loader inserts
@@ -621,6 +670,48 @@ impl Rows {
             year: n.year,
             text: n.text.clone(),
             source: self.source_key(n.source_id)?,
+        })
+    }
+}
+
+impl Rows {
+    fn printed_column_row(&self, c: &printed_column::Model) -> Result<PrintedColumnRow> {
+        Ok(PrintedColumnRow {
+            department: self.dept_code(c.department_id)?,
+            year: c.year,
+            source: self.source_key(c.source_id)?,
+            position: c.position,
+            key: c.key.clone(),
+            path: c.path.clone(),
+            unit: c.unit.clone(),
+        })
+    }
+
+    fn printed_row_row(&self, r: &printed_row::Model) -> Result<PrintedRowRow> {
+        Ok(PrintedRowRow {
+            department: self.dept_code(r.department_id)?,
+            year: r.year,
+            source: self.source_key(r.source_id)?,
+            position: r.position,
+            code: r.code.clone(),
+            label: r.label.clone(),
+            document: r.document.clone(),
+            page: r.page,
+            line: r.line,
+        })
+    }
+
+    fn printed_cell_row(&self, c: &printed_cell::Model) -> Result<PrintedCellRow> {
+        Ok(PrintedCellRow {
+            department: self.dept_code(c.department_id)?,
+            year: c.year,
+            source: self.source_key(c.source_id)?,
+            row: c.row_position,
+            column: c.column_position,
+            value: amount(c.value),
+            text: c.text.clone(),
+            page: c.page,
+            line: c.line,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::DataError;
 use crate::package::{FieldType, Resource};
-pub use entity::{Basis, GoalKind, Scheme, Scope, TaskKind};
+pub use entity::{Basis, GoalKind, GovernmentLevel, Scheme, Scope, TaskKind};
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -193,6 +193,7 @@ plain_cells!(
     Scope => String,
     Basis => String,
     TaskKind => String,
+    GovernmentLevel => String,
 );
 
 /// A printed number: a plain decimal (no thousands separators, no unit, no exponent), written
@@ -398,11 +399,20 @@ resources! {
         pub empty: bool,
     }
 
+    /// `governments.csv`: the governments whose departments the package holds.
+    governments: GovernmentRow table [code] {
+        pub code: String,
+        pub name: String,
+        pub name_en: String,
+        pub level: GovernmentLevel,
+    }
+
     /// `departments.csv`.
     departments: DepartmentRow table [code] {
         pub code: String,
         pub name: String,
         pub name_en: String,
+        pub government: String,
         pub parent_code: Option<String>,
         pub independent_accounting: Option<bool>,
     }
@@ -516,6 +526,38 @@ resources! {
         pub name: String,
         pub target: String,
         pub source: String,
+    }
+
+    /// `printed_columns.csv`: the numeric columns of a printed table, left to right.
+    printed_columns: PrintedColumnRow fact [department, year, source, position] {
+        pub source: String,
+        pub position: i32,
+        pub key: String,
+        pub path: String,
+        pub unit: String,
+    }
+
+    /// `printed_rows.csv`: the body rows of a printed table, in printed order.
+    printed_rows: PrintedRowRow fact [department, year, source, position] {
+        pub source: String,
+        pub position: i32,
+        pub code: Option<String>,
+        pub label: String,
+        pub document: Option<String>,
+        pub page: Option<i32>,
+        pub line: Option<i32>,
+    }
+
+    /// `printed_cells.csv`: one cell per (row, numeric column) of a printed table, in the
+    /// column's unit (empty `value`: a blank cell; `text` exactly as printed).
+    printed_cells: PrintedCellRow fact [department, year, source, row, column] {
+        pub source: String,
+        pub row: i32,
+        pub column: i32,
+        pub value: Option<Decimal>,
+        pub text: Option<String>,
+        pub page: Option<i32>,
+        pub line: Option<i32>,
     }
 }
 /// `datapackage.json`: the fields the loader relies on (the rest is documentation).

@@ -201,6 +201,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
             model.content_hash = Set(ds.content_hash.clone());
             model.package = Set(package.clone());
             model.version = Set(version);
+            model.unit = Set(ds.package.unit.clone());
             model.update(txn).await?.id
         }
         None => {
@@ -212,6 +213,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
                 content_hash: Set(ds.content_hash.clone()),
                 package: Set(package),
                 version: Set(version),
+                unit: Set(ds.package.unit.clone()),
             }
             .insert(txn)
             .await?
@@ -231,7 +233,7 @@ pub async fn write(txn: &DatabaseTransaction, ds: &Dataset, checks: &[Check]) ->
     }
     let ids = Ids {
         sources: write_sources(txn, ds, dataset_id).await?,
-        departments: write_departments(txn, ds).await?,
+        departments: write_departments(txn, ds, &write_governments(txn, ds).await?).await?,
         nodes: write_nodes(txn, ds).await?,
         projects: write_projects(txn, ds).await?,
     };
@@ -395,9 +397,47 @@ async fn write_sources(
         .collect())
 }
 
+/// Inserts the dataset's governments, or updates them in place (they are shared between
+/// datasets, like departments); their ids by code.
+async fn write_governments(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+) -> Result<HashMap<String, i32>> {
+    let existing: HashMap<String, government::Model> = government::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|g| (g.code.clone(), g))
+        .collect();
+    let mut ids = HashMap::new();
+    for Line { row, .. } in &ds.governments {
+        let model = government::ActiveModel {
+            id: existing.get(&row.code).map_or(NotSet, |g| Set(g.id)),
+            code: Set(row.code.clone()),
+            name: Set(row.name.clone()),
+            name_en: Set(row.name_en.clone()),
+            level: Set(row.level),
+        };
+        let id = match existing.get(&row.code) {
+            Some(found)
+                if found.name == row.name
+                    && found.name_en == row.name_en
+                    && found.level == row.level =>
+            {
+                found.id
+            }
+            Some(_) => model.update(txn).await?.id,
+            None => model.insert(txn).await?.id,
+        };
+        ids.insert(row.code.clone(), id);
+    }
+    Ok(ids)
+}
+
 async fn write_departments(
     txn: &DatabaseTransaction,
     ds: &Dataset,
+    governments: &HashMap<String, i32>,
 ) -> Result<HashMap<String, i32>> {
     // Two passes: every department exists before parents are pointed at.
     let mut ids: HashMap<String, i32> = department::Entity::find()
@@ -417,6 +457,7 @@ async fn write_departments(
             name_en: Set(row.name_en.clone()),
             parent_id: Set(None),
             independent_accounting: Set(row.independent_accounting),
+            government_id: Set(governments.get(&row.government).copied()),
         })
         .collect();
     if !new.is_empty() {
@@ -436,6 +477,7 @@ async fn write_departments(
             name_en: Set(row.name_en.clone()),
             parent_id: Set(row.parent_code.as_ref().map(|p| ids[p])),
             independent_accounting: Set(row.independent_accounting),
+            government_id: Set(governments.get(&row.government).copied()),
         }
         .update(txn)
         .await?;
@@ -634,6 +676,40 @@ async fn write_facts(txn: &DatabaseTransaction, ds: &Dataset, ids: &Ids) -> Resu
             comparator: Set(parsed.as_ref().map(|p| p.comparator)),
             value: Set(parsed.as_ref().and_then(|p| to_units(p.value))),
             value_unit: Set(parsed.and_then(|p| p.unit)),
+            ..Default::default()
+        }
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.printed_columns, |_, r| {
+        printed_column::ActiveModel {
+            position: Set(r.position),
+            key: Set(r.key.clone()),
+            path: Set(r.path.clone()),
+            unit: Set(r.unit.clone()),
+            ..Default::default()
+        }
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.printed_rows, |_, r| {
+        printed_row::ActiveModel {
+            position: Set(r.position),
+            code: Set(r.code.clone()),
+            label: Set(r.label.clone()),
+            document: Set(r.document.clone()),
+            page: Set(r.page),
+            line: Set(r.line),
+            ..Default::default()
+        }
+    })
+    .await?;
+    insert_facts(txn, ids, &ds.printed_cells, |_, r| {
+        printed_cell::ActiveModel {
+            row_position: Set(r.row),
+            column_position: Set(r.column),
+            value: Set(units(r.value)),
+            text: Set(r.text.clone()),
+            page: Set(r.page),
+            line: Set(r.line),
             ..Default::default()
         }
     })

@@ -84,6 +84,10 @@ fn csv_field(text: &str) -> String {
 }
 
 /// A CSV file's header line, from its resource's columns.
+/// The government of the synthetic departments: the bundled disclosure's, so that a synthetic
+/// package loaded beside it makes one whole government to sum (as before governments existed).
+const GOVERNMENT: &str = "shenzhen-pingshan";
+
 fn header(resource_name: &str) -> String {
     format!("{}\n", resource(resource_name).columns().join(","))
 }
@@ -280,7 +284,7 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
         };
         let _ = writeln!(
             departments,
-            "{code},合成部门{d},Synthetic department {d},{parent},{independent}"
+            "{code},合成部门{d},Synthetic department {d},{GOVERNMENT},{parent},{independent}"
         );
         for &year in &years {
             let _ = writeln!(
@@ -512,6 +516,13 @@ pub fn generate(shape: &Shape) -> Result<Vec<(&'static str, String)>, DataError>
     let mut generated: std::collections::HashMap<&str, String> = [
         ("datapackage.json", package),
         ("sources.csv", sources),
+        (
+            "governments.csv",
+            format!(
+                "{}{GOVERNMENT},深圳市坪山区,\"Pingshan District, Shenzhen\",DISTRICT\n",
+                header("governments")
+            ),
+        ),
         ("departments.csv", departments),
         ("staffing.csv", staffing),
         ("classifications.csv", classifications),

@@ -139,8 +139,8 @@ fn read_synthetic(dir: &std::path::Path) -> (Lines, Units) {
     let mut reader = csv::Reader::from_path(dir.join("departments.csv")).unwrap();
     for row in reader.records() {
         let row = row.unwrap();
-        let parent = Some(row[3].to_owned()).filter(|p| !p.is_empty());
-        let independent = match &row[4] {
+        let parent = Some(row[4].to_owned()).filter(|p| !p.is_empty());
+        let independent = match &row[5] {
             "true" => Some(true),
             "false" => Some(false),
             _ => None,

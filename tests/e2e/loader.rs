@@ -248,6 +248,7 @@ async fn the_project_key_migration_unpacks_old_labels() {
             "m20261128_000003_add_aggregate_columns",
             "m20261128_000004_add_budget_line_project_key",
             "m20261128_000005_drop_consistency_check_detail",
+            "m20261208_000001_add_governments_and_printed_tables",
         ]
     );
 }
