@@ -28,61 +28,6 @@ fn english_names() -> HashMap<(String, String), String> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct GovernmentRow<'a> {
-    code: &'a str,
-    name: &'a str,
-    name_en: &'a str,
-    level: &'a str,
-}
-
-#[derive(Serialize)]
-struct DepartmentOut {
-    code: String,
-    name: String,
-    name_en: String,
-    government: String,
-    parent_code: Option<String>,
-    independent_accounting: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct PrintedColumn<'a> {
-    department: &'a str,
-    year: i32,
-    source: String,
-    position: usize,
-    key: &'a str,
-    path: &'a str,
-    unit: &'a str,
-}
-
-#[derive(Serialize)]
-struct PrintedRow<'a> {
-    department: &'a str,
-    year: i32,
-    source: String,
-    position: usize,
-    code: Option<&'a str>,
-    label: &'a str,
-    document: &'a str,
-    page: usize,
-    line: usize,
-}
-
-#[derive(Serialize)]
-struct PrintedCell<'a> {
-    department: &'a str,
-    year: i32,
-    source: String,
-    row: usize,
-    column: usize,
-    value: Option<String>,
-    text: &'a str,
-    page: usize,
-    line: usize,
-}
-
 fn csv_of<T: Serialize>(header: &[&str], rows: &[T]) -> Result<Vec<u8>, String> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -94,12 +39,38 @@ fn csv_of<T: Serialize>(header: &[&str], rows: &[T]) -> Result<Vec<u8>, String> 
     w.into_inner().map_err(|e| e.to_string())
 }
 
-fn resource_csv<T: Row>(rows: &[T]) -> Result<Vec<u8>, String> {
-    csv_of(&T::RESOURCE.columns(), rows)
+/// Writes every resource's CSV, in the loader's file order.
+struct Writer {
+    files: Vec<(String, Vec<u8>)>,
+    error: Option<String>,
 }
 
-fn decimal(value: Decimal) -> String {
-    value.normalize().to_string()
+impl EachTable for Writer {
+    fn table<T: Row>(&mut self, rows: &[Line<T>]) {
+        let rows: Vec<&T> = rows.iter().map(|l| &l.row).collect();
+        match csv_of(&T::RESOURCE.columns(), &rows) {
+            Ok(bytes) => self.files.push((T::RESOURCE.path(), bytes)),
+            Err(e) => self.error = Some(e),
+        }
+    }
+}
+
+fn lines<T>(rows: Vec<T>) -> Vec<Line<T>> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| Line {
+            line: i as u64 + 2,
+            row,
+        })
+        .collect()
+}
+
+fn level(text: &str) -> GovernmentLevel {
+    match text {
+        "PROVINCE" => GovernmentLevel::Province,
+        "CITY" => GovernmentLevel::City,
+        _ => GovernmentLevel::District,
+    }
 }
 
 /// Writes the package of `report` into `dir` (created; files of the same names replaced).
@@ -196,7 +167,7 @@ pub fn write(
     }
 
     // Budget lines.
-    let mut lines: Vec<BudgetLineRow> = Vec::new();
+    let mut budget_lines: Vec<BudgetLineRow> = Vec::new();
     let cell = |t: &Table, r: &super::reader::Row, key: &Option<String>| -> Option<Decimal> {
         let k = t
             .columns
@@ -219,7 +190,7 @@ pub fn write(
                     continue;
                 }
                 position += 1;
-                lines.push(BudgetLineRow {
+                budget_lines.push(BudgetLineRow {
                     department: dept.to_owned(),
                     year,
                     source: source(t.number),
@@ -254,7 +225,7 @@ pub fn write(
                 continue;
             };
             position += 1;
-            lines.push(BudgetLineRow {
+            budget_lines.push(BudgetLineRow {
                 department: dept.to_owned(),
                 year,
                 source: source(t.number),
@@ -364,7 +335,7 @@ pub fn write(
     if let Some(parent) = &report.department.parent_code
         && let Some(p) = super::register::by_code(government, parent)
     {
-        departments.push(DepartmentOut {
+        departments.push(DepartmentRow {
             code: p.code,
             name: p.name,
             name_en: p.name_en,
@@ -374,7 +345,7 @@ pub fn write(
         });
     }
     let d = &report.department;
-    departments.push(DepartmentOut {
+    departments.push(DepartmentRow {
         code: d.code.clone(),
         name: d.name.clone(),
         name_en: d.name_en.clone(),
@@ -384,49 +355,50 @@ pub fn write(
     });
     let g = &template.government;
     let governments = vec![GovernmentRow {
-        code: government,
-        name: &g.name,
-        name_en: &g.name_en,
-        level: &g.level,
+        code: government.to_owned(),
+        name: g.name.clone(),
+        name_en: g.name_en.clone(),
+        level: level(&g.level),
     }];
 
-    // Printed tables: every numeric (and side-label) cell as printed.
+    // Printed tables: every numeric cell as printed, and the text columns beside them (the
+    // other side of a 收支总表, the procurement table's item names) as cells with text only.
     let (mut pcols, mut prows, mut pcells) = (Vec::new(), Vec::new(), Vec::new());
     for t in &report.tables {
         for (i, c) in t.columns.iter().enumerate() {
-            pcols.push(PrintedColumn {
-                department: dept,
+            pcols.push(PrintedColumnRow {
+                department: dept.to_owned(),
                 year,
                 source: source(t.number),
-                position: i + 1,
-                key: &c.key,
-                path: &c.path,
-                unit: if c.kind == Kind::Amount { &t.unit } else { "" },
+                position: i as i32 + 1,
+                key: c.key.clone(),
+                path: c.path.clone(),
+                unit: t.unit.clone(),
             });
         }
         for (i, r) in t.rows.iter().enumerate() {
-            prows.push(PrintedRow {
-                department: dept,
+            prows.push(PrintedRowRow {
+                department: dept.to_owned(),
                 year,
                 source: source(t.number),
-                position: i + 1,
-                code: r.code.as_deref(),
-                label: &r.label,
-                document: &t.document,
-                page: r.page,
-                line: r.line,
+                position: i as i32 + 1,
+                code: r.code.clone(),
+                label: r.label.clone(),
+                document: Some(t.document.clone()),
+                page: Some(r.page as i32),
+                line: Some(r.line as i32),
             });
             for (k, c) in r.cells.iter().enumerate() {
-                pcells.push(PrintedCell {
-                    department: dept,
+                pcells.push(PrintedCellRow {
+                    department: dept.to_owned(),
                     year,
                     source: source(t.number),
-                    row: i + 1,
-                    column: k + 1,
-                    value: c.as_ref().and_then(|c| c.value).map(decimal),
-                    text: c.as_ref().map_or("", |c| c.text.as_str()),
-                    page: c.as_ref().map_or(r.page, |c| c.page),
-                    line: c.as_ref().map_or(r.line, |c| c.line),
+                    row: i as i32 + 1,
+                    column: k as i32 + 1,
+                    value: c.as_ref().and_then(|c| c.value),
+                    text: c.as_ref().map(|c| c.text.clone()),
+                    page: Some(c.as_ref().map_or(r.page, |c| c.page) as i32),
+                    line: Some(c.as_ref().map_or(r.line, |c| c.line) as i32),
                 });
             }
         }
@@ -465,99 +437,36 @@ pub fn write(
         glossary: Vec::new(),
         notes: Vec::new(),
     };
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        (
+    let tables = Tables {
+        sources: lines(sources),
+        governments: lines(governments),
+        departments: lines(departments),
+        staffing: Vec::new(),
+        classifications: lines(classifications),
+        budget_lines: lines(budget_lines),
+        allocations: Vec::new(),
+        headlines: lines(headlines),
+        projects: Vec::new(),
+        subprojects: Vec::new(),
+        three_public: lines(three_public),
+        tasks: Vec::new(),
+        indicators: Vec::new(),
+        printed_columns: lines(pcols),
+        printed_rows: lines(prows),
+        printed_cells: lines(pcells),
+    };
+    let mut writer = Writer {
+        files: vec![(
             "datapackage.json".into(),
             crate::package::datapackage_json(&metadata).into_bytes(),
-        ),
-        ("sources.csv".into(), resource_csv(&sources)?),
-        (
-            "departments.csv".into(),
-            csv_of(
-                &[
-                    "code",
-                    "name",
-                    "name_en",
-                    "government",
-                    "parent_code",
-                    "independent_accounting",
-                ],
-                &departments,
-            )?,
-        ),
-        (
-            "governments.csv".into(),
-            csv_of(&["code", "name", "name_en", "level"], &governments)?,
-        ),
-        ("staffing.csv".into(), resource_csv::<StaffingRow>(&[])?),
-        (
-            "classifications.csv".into(),
-            resource_csv(&classifications)?,
-        ),
-        ("budget_lines.csv".into(), resource_csv(&lines)?),
-        (
-            "allocations.csv".into(),
-            resource_csv::<AllocationRow>(&[])?,
-        ),
-        ("headlines.csv".into(), resource_csv(&headlines)?),
-        ("projects.csv".into(), resource_csv::<ProjectRow>(&[])?),
-        (
-            "subprojects.csv".into(),
-            resource_csv::<SubprojectRow>(&[])?,
-        ),
-        ("three_public.csv".into(), resource_csv(&three_public)?),
-        ("tasks.csv".into(), resource_csv::<TaskRow>(&[])?),
-        ("indicators.csv".into(), resource_csv::<IndicatorRow>(&[])?),
-        (
-            "printed_columns.csv".into(),
-            csv_of(
-                &[
-                    "department",
-                    "year",
-                    "source",
-                    "position",
-                    "key",
-                    "path",
-                    "unit",
-                ],
-                &pcols,
-            )?,
-        ),
-        (
-            "printed_rows.csv".into(),
-            csv_of(
-                &[
-                    "department",
-                    "year",
-                    "source",
-                    "position",
-                    "code",
-                    "label",
-                    "document",
-                    "page",
-                    "line",
-                ],
-                &prows,
-            )?,
-        ),
-        (
-            "printed_cells.csv".into(),
-            csv_of(
-                &[
-                    "department",
-                    "year",
-                    "source",
-                    "row",
-                    "column",
-                    "value",
-                    "text",
-                    "page",
-                    "line",
-                ],
-                &pcells,
-            )?,
-        ),
-    ];
+        )],
+        error: None,
+    };
+    tables.each(&mut writer);
+    if let Some(e) = writer.error {
+        return Err(e);
+    }
+    let mut files = writer.files;
     let mut text_json = serde_json::to_string_pretty(&text).map_err(|e| e.to_string())?;
     text_json.push('\n');
     files.push(("text.json".into(), text_json.into_bytes()));

@@ -295,7 +295,8 @@ fn footer(line: &Line, page: &Page) -> bool {
 /// Where a table stops: a note, an empty-table mark, the next part of the document.
 fn stops(text: &str) -> bool {
     let t = compact(text);
-    t.starts_with("注：")
+    t.starts_with('：')
+        || t.starts_with("注：")
         || t.starts_with("注:")
         || t.starts_with("说明：")
         || t.starts_with("说明:")
@@ -795,13 +796,52 @@ fn read_table(
         text: String,
         open: bool,
     }
+    // In a table with a code column every row prints its code: text on a line without one is
+    // a wrapped label centred on the nearest code line, and belongs to that row.
+    let coded_lines: Vec<(usize, f64)> = body
+        .iter()
+        .filter(|l| {
+            l.words
+                .iter()
+                .any(|w| layout[col_of(w.cx())].kind == Kind::Code && is_code(&w.text))
+        })
+        .map(|l| (l.page, l.cy()))
+        .collect();
     let mut texts: Vec<TextCell> = Vec::new();
     for f in fragments {
         let h = f.y1 - f.y0;
+        let own_row = f.figures || numbered(&f.text) || {
+            let c = compact(&f.text);
+            c == "合计" || c == "总计"
+        };
+        if !f.anchored && !own_row {
+            let cy = (f.y0 + f.y1) / 2.0;
+            let nearest = coded_lines
+                .iter()
+                .filter(|(page, y)| *page == f.page && (y - cy).abs() < 1.2 * h)
+                .min_by(|a, b| (a.1 - cy).abs().total_cmp(&(b.1 - cy).abs()));
+            if let Some(&(_, y)) = nearest {
+                texts.push(TextCell {
+                    col: f.col,
+                    page: f.page,
+                    line: f.line,
+                    y0: y - h / 2.0,
+                    y1: y + h / 2.0,
+                    last_y0: f.y0,
+                    h,
+                    text: f.text,
+                    open: false,
+                });
+                continue;
+            }
+        }
         let prev = texts.iter_mut().rev().find(|t| t.col == f.col);
+        // In a coded table a wrapped label sits beside its code line (placed above); text
+        // further away is a row of its own.
         let continues = match &prev {
             Some(p) => {
-                !f.anchored
+                coded_lines.is_empty()
+                    && !f.anchored
                     && !numbered(&f.text)
                     && p.open
                     && ((p.page == f.page && f.y0 - p.last_y0 <= 1.95 * h.max(p.h))
