@@ -327,3 +327,35 @@ fn pdf(content: &str) -> Vec<u8> {
     );
     pdf
 }
+
+/// Every corpus disclosure loads into one database beside the bundled Pingshan disclosure,
+/// each in its own transaction; their printed cells are all stored.
+#[tokio::test]
+async fn every_corpus_disclosure_loads_into_one_database() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let test = crate::common::TestDb::seeded().await;
+    let dir = crate::common::temp_dir("import-load");
+    let mut cells = 0;
+    for (i, files) in DISCLOSURES.iter().enumerate() {
+        let out = dir.path().join(i.to_string());
+        import(files, &out).unwrap_or_else(|e| panic!("{files:?}: {e}"));
+        cells += std::fs::read_to_string(out.join("printed_cells.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1;
+        seed::load(&test.db, &seed::DataSource::Dir(out))
+            .await
+            .unwrap_or_else(|e| panic!("{files:?}: {e}"));
+    }
+    let stored = entity::printed_cell::Entity::find()
+        .count(&test.db)
+        .await
+        .unwrap() as usize;
+    assert_eq!(stored, cells);
+    let governments = entity::government::Entity::find()
+        .count(&test.db)
+        .await
+        .unwrap();
+    assert_eq!(governments, 3, "Shenzhen Pingshan, Jiangsu, Shanghai Putuo");
+}

@@ -807,6 +807,17 @@ fn read_table(
         })
         .map(|l| (l.page, l.cy()))
         .collect();
+    // The closest two rows with figures are: wrapped text is closer than that.
+    let figure_lines: Vec<(usize, f64)> = body
+        .iter()
+        .filter(|l| l.words.iter().any(|w| amount(&w.text).is_some()))
+        .map(|l| (l.page, l.cy()))
+        .collect();
+    let row_pitch = figure_lines
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 > 3.0)
+        .map(|w| w[1].1 - w[0].1)
+        .fold(f64::INFINITY, f64::min);
     let mut texts: Vec<TextCell> = Vec::new();
     for f in fragments {
         let h = f.y1 - f.y0;
@@ -844,7 +855,8 @@ fn read_table(
                     && !f.anchored
                     && !numbered(&f.text)
                     && p.open
-                    && ((p.page == f.page && f.y0 - p.last_y0 <= 1.95 * h.max(p.h))
+                    && ((p.page == f.page
+                        && f.y0 - p.last_y0 <= (2.1 * h.max(p.h)).min(0.8 * row_pitch))
                         || (p.page + 1 == f.page && !f.figures))
             }
             None => false,
