@@ -359,3 +359,112 @@ async fn every_corpus_disclosure_loads_into_one_database() {
         .unwrap();
     assert_eq!(governments, 3, "Shenzhen Pingshan, Jiangsu, Shanghai Putuo");
 }
+
+/// The independent reading (`fixtures/corpus-readings/`, made from the PDFs by another reader
+/// without seeing the importer's output; its README says how): every cell it sampled is the
+/// importer's cell, with the same printed text and value, on the same page.
+#[test]
+fn cells_equal_the_independent_reading() {
+    let readings = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/fixtures/corpus-readings");
+    let dir = crate::common::temp_dir("import-readings");
+    let templates = seed::import::template::all();
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for (i, files) in DISCLOSURES.iter().enumerate() {
+        let report = import(files, &dir.path().join(i.to_string())).unwrap();
+        let name = files
+            .iter()
+            .find(|f| !f.ends_with("-text.pdf"))
+            .unwrap()
+            .trim_end_matches(".pdf");
+        let template = templates.iter().find(|t| t.family == report.family).unwrap();
+        let mut reader = csv::Reader::from_path(readings.join(format!("{name}.csv"))).unwrap();
+        for record in reader.records() {
+            let r = record.unwrap();
+            let (page, title, code, label, path, text, value) =
+                (&r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7]);
+            let found = find_cell(&report, template, title, code, label, path);
+            let want_value = (!value.is_empty()).then(|| Decimal::from_str(value).unwrap());
+            compared += 1;
+            match found {
+                Some((v, t, p)) if v == want_value && t == text && p.to_string() == page => {}
+                other => differences.push(format!(
+                    "{name} p{page} {title} {code} {label} [{path}]: read `{text}`, imported {other:?}"
+                )),
+            }
+        }
+    }
+    assert!(compared > 450, "{compared}");
+    assert!(differences.is_empty(), "{} of {compared} differ:\n{}", differences.len(), differences.join("\n"));
+}
+
+fn norm(text: &str) -> String {
+    // Header texts compared without whitespace, bracket widths or a leading `20xx年`.
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            c => c,
+        })
+        .collect();
+    let mut out = String::new();
+    for part in t.split('/') {
+        let p = match part.char_indices().nth(4) {
+            Some((i, '年')) if part[..i].chars().all(|c| c.is_ascii_digit()) => &part[i + '年'.len_utf8()..],
+            _ => part,
+        };
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+/// The importer's (value, text, page) of the cell a reading names.
+fn find_cell(
+    report: &Report,
+    template: &seed::import::template::Template,
+    title: &str,
+    code: &str,
+    label: &str,
+    path: &str,
+) -> Option<(Option<Decimal>, String, usize)> {
+    let title = norm(title);
+    let number = template
+        .tables
+        .iter()
+        .flat_map(|t| t.titles.iter().map(move |v| (t.number, v)))
+        .filter(|(_, v)| title.contains(&norm(v)))
+        .max_by_key(|(_, v)| v.len())?
+        .0;
+    let t = report.tables.iter().find(|t| t.number == number)?;
+    let path = norm(path);
+    let k = t
+        .columns
+        .iter()
+        .position(|c| norm(&c.path) == path || norm(&c.path).ends_with(&format!("/{path}")))?;
+    let label = norm(label);
+    let row = t.rows.iter().find(|r| {
+        let own_code = r.code.as_deref().unwrap_or("");
+        let code_ok = own_code == code
+            || (code.len() == 4 && own_code == format!("{}0{}", &code[..3], &code[3..]));
+        if !code.is_empty() {
+            return code_ok;
+        }
+        own_code.is_empty()
+            && (norm(&r.label) == label
+                || r.cells.iter().zip(&t.columns).any(|(c, col)| {
+                    col.kind == seed::import::template::Kind::Item
+                        && c.as_ref().is_some_and(|c| norm(&c.text) == label)
+                }))
+    })?;
+    let cell = r#row_cell(row, k);
+    Some(cell.unwrap_or((None, String::new(), row.page)))
+}
+
+fn r#row_cell(row: &seed::import::reader::Row, k: usize) -> Option<(Option<Decimal>, String, usize)> {
+    row.cells[k].as_ref().map(|c| (c.value, c.text.clone(), c.page))
+}

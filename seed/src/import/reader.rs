@@ -499,7 +499,7 @@ fn read_table(
             eprintln!("  p{} l{}: {}", l.page, l.line, l.text());
         }
     }
-    let header = header_cells(region[..header_len].iter());
+    let (header, whole_cells) = header_cells(region[..header_len].iter());
     let header_texts: Vec<String> = header.iter().map(|w| compact(&w.text)).collect();
     if std::env::var_os("IMPORT_DEBUG").is_some() {
         for w in &header {
@@ -507,9 +507,10 @@ fn read_table(
         }
     }
     // The first layout whose anchors are all found, left to right.
-    let mut chosen: Option<(&Vec<ColumnSpec>, Vec<f64>)> = None;
+    let mut chosen: Option<(&Vec<ColumnSpec>, Vec<f64>, Vec<Option<String>>)> = None;
     for layout in &spec.layouts {
         let mut xs = Vec::new();
+        let mut printed = Vec::new();
         let mut used = vec![false; header.len()];
         let mut prev = f64::MIN;
         let mut ok = true;
@@ -524,6 +525,10 @@ fn read_table(
                     used[i] = true;
                     prev = w.cx();
                     xs.push(w.cx());
+                    // The header as printed names the column, when the anchor found a whole
+                    // cell (not a piece of a wrapped one).
+                    let text = compact(&w.text);
+                    printed.push((i < whole_cells && text.chars().count() <= 14).then_some(text));
                 }
                 None => {
                     if std::env::var_os("IMPORT_DEBUG").is_some() {
@@ -535,12 +540,12 @@ fn read_table(
             }
         }
         if ok {
-            chosen = Some((layout, xs));
+            chosen = Some((layout, xs, printed));
             break;
         }
     }
     let body = &region[header_len..];
-    let Some((layout, xs)) = chosen else {
+    let Some((layout, xs, printed_leaf)) = chosen else {
         if empty
             && body
                 .iter()
@@ -617,7 +622,7 @@ fn read_table(
                 .key
                 .clone()
                 .unwrap_or_else(|| format!("c{}", i + 1)),
-            path: layout[i].path.clone(),
+            path: with_leaf(&layout[i].path, printed_leaf[i].as_deref()),
             kind: layout[i].kind,
         })
         .collect();
@@ -795,6 +800,8 @@ fn read_table(
         h: f64,
         text: String,
         open: bool,
+        /// Whether the cell's first line prints a figure (then the cell is that row's).
+        first_figures: bool,
     }
     // In a table with a code column every row prints its code: text on a line without one is
     // a wrapped label centred on the nearest code line, and belongs to that row.
@@ -842,6 +849,7 @@ fn read_table(
                     h,
                     text: f.text,
                     open: false,
+                    first_figures: true,
                 });
                 continue;
             }
@@ -849,6 +857,18 @@ fn read_table(
         let prev = texts.iter_mut().rev().find(|t| t.col == f.col);
         // In a coded table a wrapped label sits beside its code line (placed above); text
         // further away is a row of its own.
+        // Text wrapped in a cell is centred on its row: a line of figures printed between
+        // the cell's first line and this one is the row both belong to.
+        let centred = |p: &TextCell| {
+            let first = (p.y0 + p.y0 + p.h) / 2.0;
+            let cy = (f.y0 + f.y1) / 2.0;
+            !p.first_figures
+                && p.page == f.page
+                && cy - first <= 3.5 * h.max(p.h)
+                && figure_lines
+                    .iter()
+                    .any(|&(page, y)| page == f.page && y > first + 2.0 && y < cy - 2.0)
+        };
         let continues = match &prev {
             Some(p) => {
                 coded_lines.is_empty()
@@ -857,6 +877,7 @@ fn read_table(
                     && p.open
                     && ((p.page == f.page
                         && f.y0 - p.last_y0 <= (2.1 * h.max(p.h)).min(0.8 * row_pitch))
+                        || centred(p)
                         || (p.page + 1 == f.page && !f.figures))
             }
             None => false,
@@ -879,6 +900,7 @@ fn read_table(
                 h,
                 text: f.text,
                 open: true,
+                first_figures: f.figures,
             });
         }
     }
@@ -900,10 +922,15 @@ fn read_table(
             .partial_cmp(&(b.2.page, b.1))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
+    // Cells of one row share a band about a word's height (a figure may sit a little low).
+    let mut heights: Vec<f64> = body.iter().flat_map(|l| l.words.iter().map(Word::height)).collect();
+    heights.sort_by(f64::total_cmp);
+    let typical = heights.get(heights.len() / 2).copied().unwrap_or(9.0);
+    let band = (0.9 * typical).min(0.4 * row_pitch).max(4.0);
     let mut bands: Vec<(usize, f64, Vec<(usize, Cell)>)> = Vec::new();
     for (c, y, cell) in cells {
         match bands.last_mut() {
-            Some((page, by, members)) if *page == cell.page && (y - *by).abs() < 4.0 => {
+            Some((page, by, members)) if *page == cell.page && (y - *by).abs() < band => {
                 members.push((c, cell))
             }
             _ => bands.push((cell.page, y, vec![(c, cell)])),
@@ -1008,7 +1035,7 @@ fn assign(xs: &[f64], at: &[f64]) -> Vec<usize> {
 /// The header's cells: words close on a line joined (`金 额`), then text wrapped over lines
 /// joined (`因公出国` / `（境）费`) where a line follows within two line heights and is
 /// centred under it. Anchors are matched against these.
-fn header_cells<'l>(lines: impl Iterator<Item = &'l Line>) -> Vec<Word> {
+fn header_cells<'l>(lines: impl Iterator<Item = &'l Line>) -> (Vec<Word>, usize) {
     let mut cells: Vec<(Word, f64, f64, f64)> = Vec::new(); // cell, last y0, last cx, last width
     // Each line's own pieces are candidates too: a parent printed just above its child may
     // be taken for wrapped text, and the child must still be found.
@@ -1058,6 +1085,7 @@ fn header_cells<'l>(lines: impl Iterator<Item = &'l Line>) -> Vec<Word> {
         }
     }
     let mut out: Vec<Word> = cells.into_iter().map(|(w, ..)| w).collect();
+    let whole = out.len();
     for p in pieces {
         if !out
             .iter()
@@ -1066,7 +1094,21 @@ fn header_cells<'l>(lines: impl Iterator<Item = &'l Line>) -> Vec<Word> {
             out.push(p);
         }
     }
-    out
+    (out, whole)
+}
+
+/// The template's header path with its last part as printed (`金额` where a year prints
+/// `基本支出`), when the printed header was read whole.
+fn with_leaf(path: &str, printed: Option<&str>) -> String {
+    match (path.rsplit_once(" / "), printed) {
+        (_, None) => path.to_owned(),
+        // A piece of a header the reader could not rejoin (`基` of 基 / 本支出) is not a name.
+        (Some((parents, leaf)), Some(p)) if !compact(leaf).starts_with(p) => {
+            format!("{parents} / {p}")
+        }
+        (None, Some(p)) if !compact(path).starts_with(p) => p.to_owned(),
+        _ => path.to_owned(),
+    }
 }
 
 fn push_part<'w>(parts: &mut Vec<(usize, Vec<&'w Word>)>, col: usize, w: &'w Word) {
