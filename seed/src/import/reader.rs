@@ -802,6 +802,8 @@ fn read_table(
         open: bool,
         /// Whether the cell's first line prints a figure (then the cell is that row's).
         first_figures: bool,
+        /// The page of its last line (a cell may continue on the next page).
+        last_page: usize,
     }
     // In a table with a code column every row prints its code: text on a line without one is
     // a wrapped label centred on the nearest code line, and belongs to that row.
@@ -814,7 +816,14 @@ fn read_table(
         })
         .map(|l| (l.page, l.cy()))
         .collect();
-    // The closest two rows with figures are: wrapped text is closer than that.
+    let mut heights: Vec<f64> = body
+        .iter()
+        .flat_map(|l| l.words.iter().map(Word::height))
+        .collect();
+    heights.sort_by(f64::total_cmp);
+    let typical = heights.get(heights.len() / 2).copied().unwrap_or(9.0);
+    // The closest two rows with figures are: wrapped text is closer than that (a figure
+    // printed a little low is not a row of its own).
     let figure_lines: Vec<(usize, f64)> = body
         .iter()
         .filter(|l| l.words.iter().any(|w| amount(&w.text).is_some()))
@@ -822,7 +831,7 @@ fn read_table(
         .collect();
     let row_pitch = figure_lines
         .windows(2)
-        .filter(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 > 3.0)
+        .filter(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 > 1.2 * typical)
         .map(|w| w[1].1 - w[0].1)
         .fold(f64::INFINITY, f64::min);
     let mut texts: Vec<TextCell> = Vec::new();
@@ -850,6 +859,7 @@ fn read_table(
                     text: f.text,
                     open: false,
                     first_figures: true,
+                    last_page: f.page,
                 });
                 continue;
             }
@@ -875,10 +885,10 @@ fn read_table(
                     && !f.anchored
                     && !numbered(&f.text)
                     && p.open
-                    && ((p.page == f.page
+                    && ((p.last_page == f.page
                         && f.y0 - p.last_y0 <= (2.1 * h.max(p.h)).min(0.8 * row_pitch))
                         || centred(p)
-                        || (p.page + 1 == f.page && !f.figures))
+                        || (p.last_page + 1 == f.page && !f.figures))
             }
             None => false,
         };
@@ -889,6 +899,7 @@ fn read_table(
                 p.y1 = f.y1;
             }
             p.last_y0 = f.y0;
+            p.last_page = f.page;
         } else {
             texts.push(TextCell {
                 col: f.col,
@@ -901,6 +912,7 @@ fn read_table(
                 text: f.text,
                 open: true,
                 first_figures: f.figures,
+                last_page: f.page,
             });
         }
     }
@@ -923,9 +935,6 @@ fn read_table(
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     // Cells of one row share a band about a word's height (a figure may sit a little low).
-    let mut heights: Vec<f64> = body.iter().flat_map(|l| l.words.iter().map(Word::height)).collect();
-    heights.sort_by(f64::total_cmp);
-    let typical = heights.get(heights.len() / 2).copied().unwrap_or(9.0);
     let band = (0.9 * typical).min(0.4 * row_pitch).max(4.0);
     let mut bands: Vec<(usize, f64, Vec<(usize, Cell)>)> = Vec::new();
     for (c, y, cell) in cells {
