@@ -341,7 +341,8 @@ impl Dataset {
             }
             e.nonempty(f, *line, "code", &row.code);
             e.nonempty(f, *line, "name", &row.name);
-            e.nonempty(f, *line, "name_en", &row.name_en);
+            // `name_en` may be empty: an imported node has an English name only where the
+            // project's classification data gives one (issue 25), never a made-up one.
             if let Some(parent) = &row.parent_code
                 && !nodes.contains_key(&(row.scheme, parent.as_str()))
             {

@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod import;
 pub use entity::fixed;
 pub mod indicator;
 pub mod package;

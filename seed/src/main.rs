@@ -41,6 +41,25 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Import one published disclosure (one PDF, or its -text and -tables PDFs in any order)
+    /// into a data package; `--load` also loads it into the database (one transaction).
+    Import {
+        /// The disclosure's PDF file(s).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Load the package into DATABASE_URL after writing it.
+        #[arg(long)]
+        load: bool,
+        /// Refuse a disclosure with a MISMATCH identity or an unplaced cell.
+        #[arg(long)]
+        strict: bool,
+        /// The government's code (default: the family template's).
+        #[arg(long)]
+        government: Option<String>,
+    },
     /// Write a loaded dataset's data package, regenerated from the database (same format as
     /// --data reads; loading it into an empty database gives the same database).
     Export {
@@ -91,6 +110,31 @@ async fn run(args: Args) -> anyhow::Result<String> {
             "wrote {departments} departments × {years} years to {}",
             out.display()
         ));
+    }
+    if let Some(Command::Import {
+        files,
+        out,
+        load,
+        strict,
+        government,
+    }) = &args.command
+    {
+        let options = seed::import::Options {
+            files: files.clone(),
+            out: out.clone(),
+            strict: *strict,
+            government: government.clone(),
+        };
+        let report = seed::import::run(&options)?;
+        let mut message = report.summary();
+        message.push_str(&format!("wrote {} to {}", report.dataset, out.display()));
+        if *load {
+            let db = sea_orm::Database::connect(&args.database_url).await?;
+            Migrator::up(&db, None).await?;
+            let outcome = seed::load(&db, &DataSource::Dir(out.clone())).await?;
+            message.push_str(&format!("\n{outcome:?}"));
+        }
+        return Ok(message);
     }
     let db = sea_orm::Database::connect(&args.database_url).await?;
     Migrator::up(&db, None).await?;

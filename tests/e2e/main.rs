@@ -10,6 +10,7 @@ mod common;
 mod contract;
 mod disclosure;
 mod governments;
+mod import;
 mod loader;
 mod operations;
 mod schema_sync;
