@@ -11,6 +11,7 @@ mod contract;
 mod disclosure;
 mod loader;
 mod operations;
+mod scale;
 mod schema_sync;
 mod serving;
 mod tables;
