@@ -2,7 +2,7 @@
 
   scale-out.py expect OUT URL...       the canonical answers of each instance URL (…/graphql),
                                        which must agree byte for byte; written to OUT (JSON)
-  scale-out.py load DIR PROXY SECONDS INSTANCE_URL...
+  scale-out.py load DIR PROXY SECONDS NAME=INSTANCE_URL...
                                        the canonical queries through PROXY for SECONDS from
                                        many client addresses (127.0.0.2…), and each instance's
                                        data version polled from /metrics; DIR/started is written
@@ -102,7 +102,8 @@ def load(directory, proxy, seconds, instances):
     stop = time.time() + seconds
     lock = threading.Lock()
     results = []  # (time, name, status, version, served_by, body or error)
-    versions = {url: [] for url in instances}  # url -> [(time, version)] on change
+    instances = dict(i.split("=", 1) for i in instances)  # name -> URL
+    versions = {name: [] for name in instances}  # name -> [(time, version)] on change
 
     def client(n):
         rng = random.Random(n)
@@ -134,8 +135,8 @@ def load(directory, proxy, seconds, instances):
         with lock:
             results.extend(mine)
 
-    def monitor(url):
-        host, port = split(url)
+    def monitor(name):
+        host, port = split(instances[name])
         last = None
         while time.time() < stop + 12:
             try:
@@ -145,12 +146,12 @@ def load(directory, proxy, seconds, instances):
             except Exception:
                 version = None  # down (killed, restarting)
             if version is not None and version != last:
-                versions[url].append((time.time(), version))
+                versions[name].append((time.time(), version))
                 last = version
             time.sleep(0.05)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(12)]
-    threads += [threading.Thread(target=monitor, args=(url,)) for url in instances]
+    threads += [threading.Thread(target=monitor, args=(name,)) for name in instances]
     for t in threads:
         t.start()
     open(os.path.join(directory, "started"), "w").write(str(time.time()))
@@ -189,16 +190,16 @@ def check(directory):
           f"failed: {len(failures)}")
     print("answers by data version: " + ", ".join(f"v{v}: {n}" for v, n in sorted(per_version.items(), key=str)))
     print("answers by instance: " + ", ".join(f"{k}: {n}" for k, n in sorted(served.items(), key=str)))
-    print(f"load of the synthetic dataset: {commit - load_started:.2f} s, committed at t={commit:.2f}")
+    print(f"load of the synthetic dataset: committed {commit - load_started:.2f} s after the loader started")
     late = []
     for url, changes in data["versions"].items():
         switched = next((at for at, v in changes if v >= new and at >= load_started), None)
         if switched is None:
             late.append(f"{url} never showed version {new}")
-            print(f"  {url}: never on version {new}; changes {changes}")
+            print(f"  instance {url}: never on version {new}; changes {changes}")
             continue
         delay = switched - commit
-        print(f"  {url}: on version {new} {delay:+.2f} s after the commit")
+        print(f"  instance {url}: serves version {new} {delay:.2f} s after the commit")
         if delay > 10:
             late.append(f"{url} switched {delay:.2f} s after the commit")
     for f in failures[:20]:

@@ -426,7 +426,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         drain(
             state.readiness.clone(),
             shutdown_signal(),
-            tokio::time::sleep(grace),
+            // Lazy: the grace period starts at the signal.
+            async move { tokio::time::sleep(grace).await },
         ),
     );
     let outcome = match waiter {
