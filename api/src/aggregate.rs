@@ -248,6 +248,8 @@ impl Slice {
                 unit.lines.end = slice.lines.len() as u32;
             }
         }
+        // The stream holds its connection until dropped (a pool of one would wait forever).
+        drop(rows);
         slice.lines.shrink_to_fit();
         slice.units.shrink_to_fit();
         // The lines are of the catalogue's version only if no load committed since it was
