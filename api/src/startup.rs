@@ -19,11 +19,6 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
-/// The advisory lock key of migrations and the first seed (any constant; this one is
-/// "budget-api start-up" in no particular encoding, chosen not to collide with sqlx's
-/// migrator, whose keys are derived from the database name).
-pub const LOCK_KEY: i64 = 0x6275_6467_6574_0001;
-
 /// What `/readyz` says besides the database ping.
 #[derive(Debug, Default)]
 pub struct Readiness(AtomicU8);
@@ -163,7 +158,7 @@ fn newer(unknown: &[String]) -> anyhow::Error {
 /// A writable instance: under the start-up lock, refuses a newer schema, migrates and loads
 /// the bundled disclosure into an empty database.
 pub async fn prepare(db: &DatabaseConnection) -> anyhow::Result<()> {
-    exclusively(db, async {
+    migration::lock::exclusively(db, async {
         if let Schema::Ahead(unknown) = schema(db).await? {
             return Err(newer(&unknown));
         }
@@ -211,64 +206,5 @@ pub async fn wait_until_servable(db: &DatabaseConnection, period: Duration) -> a
             Err(error) => return Err(error),
         }
         tokio::time::sleep(period).await;
-    }
-}
-
-/// Runs `work` while holding the start-up lock: on PostgreSQL a session-level advisory lock
-/// on a dedicated connection (released explicitly, or by PostgreSQL when the process dies);
-/// on SQLite an exclusive lock on the database file (SQLite's own locks are POSIX record
-/// locks, which do not interact with it), released when the file is closed.
-pub async fn exclusively<T>(
-    db: &DatabaseConnection,
-    work: impl Future<Output = anyhow::Result<T>>,
-) -> anyhow::Result<T> {
-    use sea_orm::sqlx::{self, Connection};
-    match db.get_database_backend() {
-        DatabaseBackend::Postgres => {
-            let options = db.get_postgres_connection_pool().connect_options();
-            let mut conn = sqlx::PgConnection::connect_with(&options).await?;
-            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(LOCK_KEY)
-                .fetch_one(&mut conn)
-                .await?;
-            if !got {
-                tracing::info!(
-                    "waiting for the start-up lock: another instance is migrating or loading"
-                );
-                sqlx::query("SELECT pg_advisory_lock($1)")
-                    .bind(LOCK_KEY)
-                    .execute(&mut conn)
-                    .await?;
-            }
-            let result = work.await;
-            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(LOCK_KEY)
-                .execute(&mut conn)
-                .await;
-            let _ = conn.close().await;
-            result
-        }
-        DatabaseBackend::Sqlite => {
-            let options = db.get_sqlite_connection_pool().connect_options();
-            let path = options.get_filename().to_owned();
-            // An in-memory database is this process's alone.
-            let Ok(file) = std::fs::File::open(&path) else {
-                return work.await;
-            };
-            let file = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-                if file.try_lock().is_err() {
-                    tracing::info!(
-                        "waiting for the start-up lock: another process is migrating or loading"
-                    );
-                    file.lock()?;
-                }
-                Ok(file)
-            })
-            .await??;
-            let result = work.await;
-            let _ = file.unlock();
-            result
-        }
-        _ => work.await,
     }
 }
