@@ -248,8 +248,28 @@ impl Slice {
                 unit.lines.end = slice.lines.len() as u32;
             }
         }
+        // The stream holds its connection until dropped (a pool of one would wait forever).
+        drop(rows);
         slice.lines.shrink_to_fit();
         slice.units.shrink_to_fit();
+        // The lines are of the catalogue's version only if no load committed since it was
+        // read (a load raises the version in the transaction that writes its lines). If one
+        // did, this version's lines are gone: the request is refused as unavailable (retry),
+        // and the data-version watcher moves the server to the new version within its poll.
+        let now = entity::dataset::data_version(db).await?;
+        if now > catalog.version {
+            tracing::warn!(
+                version = catalog.version,
+                now,
+                "a load committed while an aggregate read its lines: refused, retry"
+            );
+            return Err(crate::error::ApiError::Unavailable(Arc::new(
+                sea_orm::DbErr::Custom(format!(
+                    "data version {now} committed while reading version {}",
+                    catalog.version
+                )),
+            )));
+        }
         Ok(Arc::new(slice))
     }
 }

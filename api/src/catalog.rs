@@ -472,6 +472,13 @@ impl Catalogs {
     }
 
     /// The catalogue of `version` (read from the database on the first ask after a load).
+    ///
+    /// `version` is what the data-version watcher last read, and a load may have committed
+    /// since (on another instance's primary, seconds ago). So after reading, the data version
+    /// is read again: equal, nothing changed in between (a load raises it in the same
+    /// transaction as its rows), and the catalogue is exactly that version; higher, the
+    /// catalogue is read again for the newer version, whose number it then carries (the
+    /// caller answers with it). A catalogue never mixes two loads.
     pub async fn get(&self, db: &DatabaseConnection, version: i64) -> Result<Arc<Catalog>> {
         if let Some(c) = self.current(version) {
             return Ok(c);
@@ -480,7 +487,23 @@ impl Catalogs {
         if let Some(c) = self.current(version) {
             return Ok(c);
         }
-        let fresh = Arc::new(Catalog::load(db, version, self.slice_budget).await?);
+        let mut version = version;
+        let fresh = loop {
+            let fresh = Catalog::load(db, version, self.slice_budget).await?;
+            let now = dataset::data_version(db).await?;
+            if now <= version {
+                break Arc::new(fresh);
+            }
+            tracing::info!(
+                read = version,
+                now,
+                "a load committed while the reference data was read: reading it again"
+            );
+            if let Some(c) = self.current(now) {
+                return Ok(c);
+            }
+            version = now;
+        };
         let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_none_or(|c| c.version <= version) {
             *slot = Some(fresh.clone());

@@ -112,6 +112,16 @@ pub struct Config {
     /// the complexity and response limits, this bounds the memory requests can hold at once.
     #[arg(long, env = "MAX_CONCURRENT_EXECUTIONS", default_value_t = 8)]
     pub max_concurrent_executions: usize,
+    /// Never write to the database: no migrations, no seeding; wait (`/readyz` 503) until the
+    /// schema and a dataset are there. Detected without it on a PostgreSQL hot standby or a
+    /// read-only default transaction. For instances on a read replica.
+    #[arg(long, env = "READ_ONLY")]
+    pub read_only: bool,
+    /// On SIGTERM (or Ctrl-C), how long `/readyz` answers 503 while requests are still served,
+    /// so a load balancer stops sending before the server stops accepting, in milliseconds.
+    /// Set it above the balancer's health-check interval × failures to mark an instance down.
+    #[arg(long, env = "SHUTDOWN_GRACE_MS", default_value_t = 0)]
+    pub shutdown_grace_ms: u64,
     /// Print the GraphQL schema (SDL) and exit.
     #[arg(long)]
     pub print_schema: bool,

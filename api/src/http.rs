@@ -498,8 +498,8 @@ impl GraphQLService {
             return refuse(StatusCode::BAD_REQUEST, media, &error.message, code);
         }
         let version = self.version.load(Ordering::Relaxed);
-        let key = request_key(&request, media, version);
-        let tag = etag(&key, version);
+        let mut key = request_key(&request, media, version);
+        let mut tag = etag(&key, version);
         if cacheable
             && if_none_match
                 .as_ref()
@@ -525,16 +525,29 @@ impl GraphQLService {
             // The reference data is read once per data version (by the first request after a
             // load); the timeout covers that read too.
             let catalog = self.catalogs.get(&self.db, version).await?;
+            // A load committed since this instance last read the data version: the catalogue
+            // is of the newer one (checked against the database after it was read), and so is
+            // the answer, its ETag and its cache key.
+            let moved = (catalog.version != version).then(|| {
+                self.observe_version(catalog.version);
+                let key = request_key(&request, media, catalog.version);
+                (key, etag(&key, catalog.version))
+            });
             let mut request = request
                 .data(Loaders::new(self.db.clone(), catalog, self.limits.rows))
                 .data(executed.clone());
             if let Some(ticket) = ticket {
                 request = request.data(ticket);
             }
-            Ok::<_, crate::error::ApiError>(self.schema.execute(request).await)
+            Ok::<_, crate::error::ApiError>((self.schema.execute(request).await, moved))
         };
         let mut response = match tokio::time::timeout(timeout, run).await {
-            Ok(Ok(response)) => response,
+            Ok(Ok((response, moved))) => {
+                if let Some(moved) = moved {
+                    (key, tag) = moved;
+                }
+                response
+            }
             Ok(Err(error)) => {
                 // Logged by the conversion from the database error.
                 outcome.kind = "error";
@@ -616,6 +629,14 @@ impl GraphQLService {
             );
         }
         self.finish(status, media, body, (cacheable && cache_it).then_some(&tag))
+    }
+
+    /// A data version seen in the database (newer than the watcher's): the version moves
+    /// forward and the cached responses of the older one are dropped.
+    pub fn observe_version(&self, version: i64) {
+        if self.version.fetch_max(version, Ordering::Relaxed) < version {
+            self.cache.clear();
+        }
     }
 
     fn finish(

@@ -17,4 +17,5 @@ pub mod ratelimit;
 pub mod schema;
 pub mod server;
 pub mod spec;
+pub mod startup;
 pub mod telemetry;

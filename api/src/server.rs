@@ -12,7 +12,6 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder,
@@ -37,8 +36,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Bulk downloads (`/data`): exports of the current data version.
     pub bulk: crate::bulk::Bulk,
-    playground: Arc<String>,
+    playground: Arc<std::sync::RwLock<Arc<String>>>,
     cors_origins: String,
+    /// What `/readyz` says besides the database ping (waiting for the schema, draining).
+    pub readiness: Arc<crate::startup::Readiness>,
 }
 
 impl AppState {
@@ -79,8 +80,9 @@ impl AppState {
             graphql,
             db,
             bulk: crate::bulk::Bulk::new(config.bulk_max_department_years),
-            playground,
+            playground: Arc::new(std::sync::RwLock::new(playground)),
             cors_origins: config.cors_origins.clone(),
+            readiness: Arc::default(),
         };
         state.refresh_data_version().await;
         state
@@ -89,6 +91,17 @@ impl AppState {
     /// The schema.
     pub fn schema(&self) -> &AppSchema {
         &self.graphql.schema
+    }
+
+    /// Rebuilds the playground page (its `Node` tab names the first department), for an
+    /// instance that started before the data was there.
+    pub async fn refresh_playground(&self) {
+        let page = Arc::new(crate::playground::page(
+            &first_department_id(&self.db).await,
+        ));
+        if let Ok(mut playground) = self.playground.write() {
+            *playground = page;
+        }
     }
 
     /// Re-reads the data version; on a change, drops cached responses. Returns the version.
@@ -242,7 +255,12 @@ async fn graphql(State(state): State<AppState>, request: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if method == Method::GET && wants_html && request.uri().query().is_none_or(|q| q.is_empty()) {
-        return assets::page(state.playground.as_str().to_owned());
+        let page = state
+            .playground
+            .read()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        return assets::page(page);
     }
     // The peer address comes from `serve` (`into_make_service_with_connect_info`); a router
     // used without it (tests calling it directly) counts as one client, 0.0.0.0.
@@ -267,6 +285,19 @@ async fn decimal_spec() -> Response {
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
+    use crate::startup::Ready;
+    let unready = |status: &str| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": status })),
+        )
+            .into_response()
+    };
+    match state.readiness.get() {
+        Ready::Ready => {}
+        Ready::Waiting => return unready("waiting for the schema and data (read-only instance)"),
+        Ready::Draining => return unready("draining (shutting down)"),
+    }
     let ping = tokio::time::timeout(
         Duration::from_secs(2),
         state.db.execute_unprepared("SELECT 1"),
@@ -282,7 +313,8 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Connects to the database (bounded pool, acquire timeout) and applies migrations.
+/// Connects to the database (bounded pool, acquire timeout). Migrating is
+/// [`crate::startup::prepare`]'s (writable instances only).
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     crate::metrics::handle();
     let mut options = ConnectOptions::new(config.database_url.clone());
@@ -297,7 +329,6 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .sqlx_logging_level(log::LevelFilter::Debug);
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(crate::metrics::statement);
-    Migrator::up(&db, None).await?;
     Ok(db)
 }
 
@@ -327,14 +358,37 @@ pub async fn serve(
     .await
 }
 
-/// Migrates, seeds an empty database with the bundled disclosure, and serves until Ctrl-C or
-/// SIGTERM.
+/// Prepares the database (a writable instance migrates and seeds an empty one under the
+/// start-up lock; a read-only one waits for them, `/readyz` 503), serves until Ctrl-C or
+/// SIGTERM, then drains (see [`drain`]).
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let db = connect(&config).await?;
-    if let Some(outcome) = seed::seed_if_empty(&db).await? {
-        tracing::info!(?outcome, "seeded the bundled disclosure");
-    }
+    let read_only = crate::startup::read_only(&db, &config).await?;
+    let waiting = match &read_only {
+        None => {
+            crate::startup::prepare(&db).await?;
+            None
+        }
+        Some(reason) => {
+            tracing::info!("read-only instance ({reason}): it never migrates nor loads data");
+            crate::startup::check_read_only(&db).await?
+        }
+    };
     let state = AppState::with_config(db, &config).await;
+    // A read-only instance that cannot serve yet listens (`/readyz` 503) and waits.
+    let waiter = waiting.map(|_| {
+        state.readiness.set(crate::startup::Ready::Waiting);
+        let state = state.clone();
+        let period = Duration::from_millis(config.data_version_poll_ms.max(100));
+        tokio::spawn(async move {
+            crate::startup::wait_until_servable(&state.db, period).await?;
+            state.refresh_data_version().await;
+            state.refresh_playground().await;
+            state.readiness.set(crate::startup::Ready::Ready);
+            tracing::info!("read-only instance: the schema and data are there; ready");
+            anyhow::Ok(())
+        })
+    });
     let watcher = watch_data_version(
         state.clone(),
         Duration::from_millis(config.data_version_poll_ms),
@@ -365,13 +419,54 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     })?;
     let address = listener.local_addr()?;
     tracing::info!("serving GraphQL at http://{address}/graphql");
-    serve(listener, state, shutdown_signal()).await?;
+    let grace = Duration::from_millis(config.shutdown_grace_ms);
+    let serving = serve(
+        listener,
+        state.clone(),
+        drain(
+            state.readiness.clone(),
+            shutdown_signal(),
+            // Lazy: the grace period starts at the signal.
+            async move { tokio::time::sleep(grace).await },
+        ),
+    );
+    let outcome = match waiter {
+        None => serving.await.map_err(anyhow::Error::from),
+        Some(mut waiter) => {
+            tokio::pin!(serving);
+            tokio::select! {
+                served = &mut serving => served.map_err(anyhow::Error::from),
+                waited = &mut waiter => match waited {
+                    Ok(Ok(())) => serving.await.map_err(anyhow::Error::from),
+                    Ok(Err(error)) => Err(error),
+                    Err(error) => Err(error.into()),
+                },
+            }
+        }
+    };
     watcher.abort();
     if let Some(sweeper) = sweeper {
         sweeper.abort();
     }
+    outcome?;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// The shutdown of a server behind a load balancer: when `signal` resolves, `/readyz` turns
+/// 503 (so the balancer's health check takes the instance out) while requests are still
+/// served, for as long as `grace` takes (`SHUTDOWN_GRACE_MS`); then it resolves, and
+/// [`serve`] stops accepting connections, lets in-flight requests finish and returns.
+pub async fn drain(
+    readiness: Arc<crate::startup::Readiness>,
+    signal: impl Future<Output = ()>,
+    grace: impl Future<Output = ()>,
+) {
+    signal.await;
+    readiness.set(crate::startup::Ready::Draining);
+    tracing::info!("draining: /readyz is 503 for the grace period (SHUTDOWN_GRACE_MS)");
+    grace.await;
+    tracing::info!("grace period over: finishing in-flight requests");
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -394,5 +489,5 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutdown signal received; finishing in-flight requests");
+    tracing::info!("shutdown signal received");
 }

@@ -2,6 +2,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod lock;
+
 mod m20261127_000001_create_budget_schema;
 mod m20261128_000001_add_dataset_package;
 mod m20261128_000003_add_aggregate_columns;

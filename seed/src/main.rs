@@ -137,12 +137,19 @@ async fn run(args: Args) -> anyhow::Result<String> {
         return Ok(message);
     }
     let db = sea_orm::Database::connect(&args.database_url).await?;
-    Migrator::up(&db, None).await?;
     if let Some(Command::Export { out, dataset }) = args.command {
+        Migrator::up(&db, None).await?;
         return export(&db, &out, dataset).await;
     }
     let source = args.data.map_or(DataSource::Bundled, DataSource::Dir);
-    Ok(match seed::load(&db, &source).await? {
+    // Under the lock the API's instances take to migrate and seed: loads and start-ups take
+    // turns, so two never compute the same next data version.
+    let outcome = migration::lock::exclusively(&db, async {
+        Migrator::up(&db, None).await?;
+        anyhow::Ok(seed::load(&db, &source).await?)
+    })
+    .await?;
+    Ok(match outcome {
         Outcome::Loaded { version } => format!("loaded; data version {version}"),
         Outcome::Unchanged { version } => {
             format!("unchanged (already loaded); data version {version}")

@@ -96,11 +96,17 @@ async fn fresh_url() -> (String, Option<std::path::PathBuf>) {
 impl TestDb {
     /// Migrated and empty.
     pub async fn empty() -> TestDb {
+        let test = TestDb::blank().await;
+        Migrator::up(&test.db, None).await.expect("migrate");
+        test
+    }
+
+    /// A new database with nothing in it, not even the schema (what a first deployment meets).
+    pub async fn blank() -> TestDb {
         let (url, file) = fresh_url().await;
         let mut db = Database::connect(&url)
             .await
             .expect("connect test database");
-        Migrator::up(&db, None).await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         // As `api::server::connect` does, and counted per test database.

@@ -13,6 +13,7 @@ mod governments;
 mod import;
 mod loader;
 mod operations;
+mod scale;
 mod schema_sync;
 mod serving;
 mod tables;
