@@ -12,5 +12,6 @@ mod disclosure;
 mod loader;
 mod operations;
 mod schema_sync;
+mod search;
 mod serving;
 mod tables;
