@@ -164,6 +164,10 @@ struct Fields {
     gramt: Field,
     /// Codes, lowercased, whole.
     code: Field,
+    /// The name's beginnings (its words run together, lowercased: up to [`HEAD_CHARS`]
+    /// characters) and the whole name: what a name starting with the query, or equal to it,
+    /// is found by first.
+    head: Field,
     kind: Field,
     year: Field,
     entry: Field,
@@ -287,6 +291,32 @@ fn chinese_tokens(text: &str) -> (String, String) {
     (zh.join(" "), gram.join(" "))
 }
 
+/// Longest beginning of a name indexed for "starts with".
+const HEAD_CHARS: usize = 12;
+
+/// A text's words run together, lowercased (`2022 年视频` → `2022年视频`).
+fn joined(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Cjk(t) | Piece::Word(t) | Piece::Number(t) => t.as_str(),
+        })
+        .collect()
+}
+
+/// The beginnings of a name and the whole name, space-separated.
+fn head_tokens(text: &str) -> String {
+    let whole = joined(&pieces(text));
+    let chars: Vec<char> = whole.chars().collect();
+    let mut out: Vec<String> = (1..=chars.len().min(HEAD_CHARS))
+        .map(|n| chars[..n].iter().collect())
+        .collect();
+    if chars.len() > HEAD_CHARS {
+        out.push(whole);
+    }
+    out.join(" ")
+}
+
 /// The tokens of an English text: stemmed and lowercased, space-separated.
 fn english_tokens(analyzer: &mut TextAnalyzer, text: &str) -> (String, String) {
     let (mut en, mut raw) = (Vec::new(), Vec::new());
@@ -324,6 +354,14 @@ fn schema() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
+        head: builder.add_text_field(
+            "head",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("whitespace")
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         kind: builder.add_u64_field("kind", NumericOptions::default().set_indexed()),
         year: builder.add_u64_field("year", NumericOptions::default().set_indexed()),
         entry: builder.add_u64_field("entry", NumericOptions::default().set_fast()),
@@ -346,6 +384,10 @@ impl SearchIndex {
                 let (zh, gram) = chinese_tokens(&e.name);
                 doc.add_text(f.zh, &zh);
                 doc.add_text(f.gram, &gram);
+                doc.add_text(f.head, head_tokens(&e.name));
+                if let Some(name_en) = &e.name_en {
+                    doc.add_text(f.head, head_tokens(name_en));
+                }
             }
             if let Some(name_en) = &e.name_en {
                 let (en, raw) = english_tokens(&mut analyzer, name_en);
@@ -426,13 +468,19 @@ impl SearchIndex {
     }
 
     /// What one word of the query matches.
-    fn piece_query(&self, piece: &Piece, last: bool, analyzer: &mut TextAnalyzer) -> Box<dyn Query> {
+    fn piece_query(
+        &self,
+        piece: &Piece,
+        last: bool,
+        analyzer: &mut TextAnalyzer,
+    ) -> Box<dyn Query> {
         let f = self.fields;
         match piece {
             Piece::Cjk(run) => {
                 let mut bigrams = Vec::new();
                 grams(run, false, &mut bigrams);
-                let in_field = |field| Self::all(bigrams.iter().map(|g| self.term(field, g)).collect());
+                let in_field =
+                    |field| Self::all(bigrams.iter().map(|g| self.term(field, g)).collect());
                 let matched = Self::any(vec![
                     Self::boosted(in_field(f.gram), 3.0),
                     in_field(f.gramt),
@@ -483,7 +531,12 @@ impl SearchIndex {
             let kinds: HashSet<HitKind> = kinds.iter().copied().collect();
             out.push((
                 Occur::Must,
-                Self::any(kinds.iter().map(|k| u64_term(self.fields.kind, k.code())).collect()),
+                Self::any(
+                    kinds
+                        .iter()
+                        .map(|k| u64_term(self.fields.kind, k.code()))
+                        .collect(),
+                ),
             ));
         }
         if let Some(years) = &query.years {
@@ -496,7 +549,12 @@ impl SearchIndex {
                 .collect();
             out.push((
                 Occur::Must,
-                Self::any(years.iter().map(|y| u64_term(self.fields.year, *y)).collect()),
+                Self::any(
+                    years
+                        .iter()
+                        .map(|y| u64_term(self.fields.year, *y))
+                        .collect(),
+                ),
             ));
         }
         out
@@ -504,7 +562,12 @@ impl SearchIndex {
 
     /// The hits `[start, end)` of `query`, best first (ties in index order), and how many
     /// there are. A text with no word finds nothing.
-    pub fn search(&self, query: &SearchQuery, start: usize, end: usize) -> tantivy::Result<Found<'_>> {
+    pub fn search(
+        &self,
+        query: &SearchQuery,
+        start: usize,
+        end: usize,
+    ) -> tantivy::Result<Found<'_>> {
         let mut words = pieces(&query.text);
         words.truncate(MAX_PIECES);
         if words.is_empty() || query.kinds.as_ref().is_some_and(Vec::is_empty) {
@@ -523,18 +586,27 @@ impl SearchIndex {
         let whole = query.text.trim().to_lowercase();
         let code = (!whole.is_empty() && whole.len() <= 64)
             .then(|| Self::boosted(self.term(self.fields.code, &whole), 10.0));
+        // A name that starts with the query (or is it) ranks first.
+        let head = Self::boosted(self.term(self.fields.head, &joined(&words)), 4.0);
         let searcher = self.reader.searcher();
-        let run = |words: Box<dyn Query>| -> tantivy::Result<(usize, Vec<(f32, tantivy::DocAddress)>)> {
-            let mut matched = vec![(Occur::Should, words)];
-            if let Some(code) = &code {
-                matched.push((Occur::Should, code.box_clone()));
-            }
-            let mut all = vec![(Occur::Must, Box::new(BooleanQuery::new(matched)) as Box<dyn Query>)];
-            all.extend(self.filters(query));
-            let query = BooleanQuery::new(all);
-            let top = TopDocs::with_limit(end.max(1)).order_by_score();
-            searcher.search(&query, &(Count, top))
-        };
+        let run =
+            |words: Box<dyn Query>| -> tantivy::Result<(usize, Vec<(f32, tantivy::DocAddress)>)> {
+                let mut matched = vec![(Occur::Should, words)];
+                if let Some(code) = &code {
+                    matched.push((Occur::Should, code.box_clone()));
+                }
+                let mut all = vec![
+                    (
+                        Occur::Must,
+                        Box::new(BooleanQuery::new(matched)) as Box<dyn Query>,
+                    ),
+                    (Occur::Should, head.box_clone()),
+                ];
+                all.extend(self.filters(query));
+                let query = BooleanQuery::new(all);
+                let top = TopDocs::with_limit(end.max(1)).order_by_score();
+                searcher.search(&query, &(Count, top))
+            };
         let many = clauses.len() > 1;
         let any = many.then(|| Self::any(clauses.iter().map(|c| c.box_clone()).collect()));
         let (mut total, mut top) = run(Self::all(clauses))?;
@@ -656,7 +728,14 @@ pub async fn read_entries(
     while let Some((department, year, project, position, name, name_en)) = rows.try_next().await? {
         out.push(Entry {
             name_en: text(&name_en),
-            ..plain(HitKind::Subproject, department, year, position, project, &name)
+            ..plain(
+                HitKind::Subproject,
+                department,
+                year,
+                position,
+                project,
+                &name,
+            )
         });
     }
     drop(rows);
@@ -752,7 +831,14 @@ pub async fn read_entries(
         .stream(db)
         .await?;
     while let Some((department, year, position, body)) = rows.try_next().await? {
-        out.push(plain(HitKind::Statement, department, year, position, 0, &body));
+        out.push(plain(
+            HitKind::Statement,
+            department,
+            year,
+            position,
+            0,
+            &body,
+        ));
     }
     drop(rows);
 
@@ -968,7 +1054,12 @@ mod tests {
                 Some("2022 Front-end Video Camera Sites and Supporting Works Construction Project"),
                 None,
             ),
-            entry(HitKind::Indicator, "市 12345 热线知识库（坪山区）知识条数", None, None),
+            entry(
+                HitKind::Indicator,
+                "市 12345 热线知识库（坪山区）知识条数",
+                None,
+                None,
+            ),
             entry(
                 HitKind::ClassificationNode,
                 "网信事务",
@@ -1020,16 +1111,36 @@ mod tests {
         let index = index();
         assert_eq!(names(&index, "视频").len(), 2);
         assert_eq!(names(&index, "video").len(), 2);
-        assert_eq!(names(&index, "视频资"), vec!["视频资源智慧管理平台（二期）项目"]);
-        assert_eq!(names(&index, "manag"), vec!["视频资源智慧管理平台（二期）项目"]);
-        assert_eq!(names(&index, "platforms"), vec!["视频资源智慧管理平台（二期）项目"]);
+        assert_eq!(
+            names(&index, "视频资"),
+            vec!["视频资源智慧管理平台（二期）项目"]
+        );
+        assert_eq!(
+            names(&index, "manag"),
+            vec!["视频资源智慧管理平台（二期）项目"]
+        );
+        assert_eq!(
+            names(&index, "platforms"),
+            vec!["视频资源智慧管理平台（二期）项目"]
+        );
         assert_eq!(names(&index, "20137"), vec!["网信事务"]);
         assert_eq!(names(&index, "2013799"), vec!["其他网信事务支出"]);
-        assert_eq!(names(&index, "12345"), vec!["市 12345 热线知识库（坪山区）知识条数"]);
+        assert_eq!(
+            names(&index, "12345"),
+            vec!["市 12345 热线知识库（坪山区）知识条数"]
+        );
         assert_eq!(names(&index, "机房"), vec!["坪山区机房扩容（三期）"]);
         assert!(names(&index, "不存在").is_empty());
         assert!(names(&index, "!!! ??? ...").is_empty());
-        for hostile in ["AND (", "title:\"x\"~2^3", ".*[a-z]+(", "\\", "*", "视频 OR", "a".repeat(500).as_str()] {
+        for hostile in [
+            "AND (",
+            "title:\"x\"~2^3",
+            ".*[a-z]+(",
+            "\\",
+            "*",
+            "视频 OR",
+            "a".repeat(500).as_str(),
+        ] {
             let _ = names(&index, hostile);
         }
     }
@@ -1041,10 +1152,10 @@ mod tests {
             highlights("2022 年视频前端点位建设及配套工程建设项目", &pieces),
             vec![(6, 8)]
         );
+        assert_eq!(highlights("Smart Video Resource", &pieces), vec![(6, 11)]);
         assert_eq!(
-            highlights("Smart Video Resource", &pieces),
-            vec![(6, 11)]
+            highlights("Management", &super::pieces("manag")),
+            vec![(0, 10)]
         );
-        assert_eq!(highlights("Management", &super::pieces("manag")), vec![(0, 10)]);
     }
 }

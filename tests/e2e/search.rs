@@ -48,7 +48,11 @@ fn names(result: &Value) -> Vec<&str> {
 /// - Machine Room (English): the sub-item, through its English name.
 const TOP: &[(&str, &str, &str)] = &[
     ("机房", "SUBPROJECT", "坪山区机房扩容（三期）"),
-    ("12345", "INDICATOR", "市 12345 热线知识库（坪山区）知识条数"),
+    (
+        "12345",
+        "INDICATOR",
+        "市 12345 热线知识库（坪山区）知识条数",
+    ),
     ("公务用车", "CLASSIFICATION_NODE", "公务用车运行维护费"),
     ("2013799", "CLASSIFICATION_NODE", "其他网信事务支出"),
     ("20137", "CLASSIFICATION_NODE", "网信事务"),
@@ -64,14 +68,21 @@ async fn queries_find_the_expected_objects_first() {
         let top = hits(&result);
         assert!(!top.is_empty(), "{text}: nothing found");
         assert_eq!(
-            (top[0]["kind"].as_str().unwrap(), top[0]["name"].as_str().unwrap()),
+            (
+                top[0]["kind"].as_str().unwrap(),
+                top[0]["name"].as_str().unwrap()
+            ),
             (*kind, *name),
             "{text}: {}",
             serde_json::to_string_pretty(&names(&result)).unwrap()
         );
     }
     // Codes match whole: 20137 is not 2013701's prefix match.
-    let result = search(&app, json!({ "text": "20137", "kinds": ["CLASSIFICATION_NODE"] })).await;
+    let result = search(
+        &app,
+        json!({ "text": "20137", "kinds": ["CLASSIFICATION_NODE"] }),
+    )
+    .await;
     assert_eq!(names(&result), vec!["网信事务"]);
 
     // A prefix of a Chinese name.
@@ -91,7 +102,7 @@ async fn video_in_chinese_and_english_finds_the_sub_items_and_indicators() {
         "2022 年视频前端点位建设及配套工程建设项目",
         "视频资源智慧管理平台（二期）项目",
     ];
-    let result = search(&app, json!({ "text": "视频", "first": 100 })).await;
+    let result = search(&app, json!({ "text": "视频", "first": 50 })).await;
     let found = names(&result);
     for name in sub_items {
         assert!(found.contains(&name), "视频 misses {name}: {found:?}");
@@ -129,7 +140,10 @@ async fn video_in_chinese_and_english_finds_the_sub_items_and_indicators() {
     let top = hits(&result)[0];
     assert!(top["nameEn"].as_str().unwrap().contains("Video"), "{top}");
     let snippet = &top["snippets"][0];
-    assert_eq!((snippet["field"].as_str(), snippet["language"].as_str()), (Some("NAME_EN"), Some("EN")));
+    assert_eq!(
+        (snippet["field"].as_str(), snippet["language"].as_str()),
+        (Some("NAME_EN"), Some("EN"))
+    );
     // Stemmed: the plural finds them too.
     let result = search(&app, json!({ "text": "Videos" })).await;
     for name in sub_items {
@@ -141,8 +155,17 @@ async fn video_in_chinese_and_english_finds_the_sub_items_and_indicators() {
 async fn objects_are_nodes_found_again_by_id() {
     let app = App::seeded().await;
     let mut kinds = std::collections::BTreeSet::new();
-    for text in ["视频", "网信", "公务用车", "坪山区政务服务数据管理局", "政府投资", "名词", "预算", "民生诉求"] {
-        let result = search(&app, json!({ "text": text, "first": 100 })).await;
+    for text in [
+        "视频",
+        "网信",
+        "公务用车",
+        "坪山区政务服务数据管理局",
+        "政府投资",
+        "名词",
+        "预算",
+        "民生诉求",
+    ] {
+        let result = search(&app, json!({ "text": text, "first": 50 })).await;
         for hit in hits(&result) {
             kinds.insert(hit["kind"].as_str().unwrap().to_owned());
             let id = &hit["object"]["id"];
@@ -156,18 +179,31 @@ async fn objects_are_nodes_found_again_by_id() {
             assert_eq!(&node["node"]["id"], id, "{text}: {hit}");
         }
     }
-    for kind in ["SUBPROJECT", "INDICATOR", "CLASSIFICATION_NODE", "DEPARTMENT", "PROJECT", "TASK"] {
+    for kind in [
+        "SUBPROJECT",
+        "INDICATOR",
+        "CLASSIFICATION_NODE",
+        "DEPARTMENT",
+        "PROJECT",
+        "TASK",
+    ] {
         assert!(kinds.contains(kind), "no {kind} hit: {kinds:?}");
     }
     // A row id of a department that does not exist is null; a malformed one is refused.
     let id = api::schema::relay::global_id("Indicator", "nope:2023:1");
     let node = app
-        .data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+        .data(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
         .await;
     assert!(node["node"].is_null());
     let id = api::schema::relay::global_id("Indicator", "pingshan-gsdmb:x:1");
     let (_, body) = app
-        .post("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+        .post(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 }
@@ -175,7 +211,7 @@ async fn objects_are_nodes_found_again_by_id() {
 #[tokio::test]
 async fn filters_and_pages() {
     let app = App::seeded().await;
-    let all = search(&app, json!({ "text": "视频", "first": 100 })).await;
+    let all = search(&app, json!({ "text": "视频", "first": 50 })).await;
     let total = all["totalCount"].as_u64().unwrap();
     assert!(total > 5, "{all}");
     // Paging walks the same list.
@@ -192,18 +228,39 @@ async fn filters_and_pages() {
     assert_eq!(walked, names(&all));
 
     // Kinds.
-    let result = search(&app, json!({ "text": "视频", "kinds": ["INDICATOR"], "first": 100 })).await;
+    let result = search(
+        &app,
+        json!({ "text": "视频", "kinds": ["INDICATOR"], "first": 50 }),
+    )
+    .await;
     assert!(hits(&result).iter().all(|h| h["kind"] == "INDICATOR"));
     assert!(hits(&result).len() >= 5, "{result}");
     // Years: the sub-items are of 2023; 2022 has none of them.
-    let result = search(&app, json!({ "text": "视频", "years": [2022], "kinds": ["SUBPROJECT"] })).await;
+    let result = search(
+        &app,
+        json!({ "text": "视频", "years": [2022], "kinds": ["SUBPROJECT"] }),
+    )
+    .await;
     assert_eq!(result["totalCount"], 0);
-    let result = search(&app, json!({ "text": "视频", "years": [2023], "kinds": ["SUBPROJECT"] })).await;
+    let result = search(
+        &app,
+        json!({ "text": "视频", "years": [2023], "kinds": ["SUBPROJECT"] }),
+    )
+    .await;
     assert_eq!(result["totalCount"], 2);
-    assert!(hits(&result).iter().all(|h| h["year"] == 2023 && h["department"]["code"] == "pingshan-gsdmb"));
+    assert!(
+        hits(&result)
+            .iter()
+            .all(|h| h["year"] == 2023 && h["department"]["code"] == "pingshan-gsdmb")
+    );
 
     // A query that matches a lot still pages by at most 100.
-    let (_, body) = app.post(QUERY, json!({ "text": "坪山", "first": 101 })).await;
+    let (_, body) = app
+        .post(
+            "{ search(text: \"坪山\", first: 101) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 }
 
@@ -221,7 +278,7 @@ async fn no_results_and_hostile_text_never_fail() {
         ".*[a-z]+(视频|)\\",
         "* ? + { } [ ] ^ $ |",
         "'; DROP TABLE department; --",
-        "\u{0}\u{202e}视频\u{fffd}",
+        "\u{202e}视频\u{fffd}\u{200b}",
         "𠀀𠀁",
     ] {
         let (status, body) = app.post(QUERY, json!({ "text": text })).await;
@@ -234,14 +291,20 @@ async fn no_results_and_hostile_text_never_fail() {
         assert_eq!(result["pageInfo"]["hasNextPage"], false);
     }
     // Query syntax is text: punctuation separates words and means nothing else.
-    let plain = search(&app, json!({ "text": "视频", "first": 100 })).await;
-    let syntax = search(&app, json!({ "text": "(视频)^2~ -*", "first": 100 })).await;
+    let plain = search(&app, json!({ "text": "视频", "first": 50 })).await;
+    let syntax = search(&app, json!({ "text": "(视频)^~ -* : \\", "first": 50 })).await;
     assert_eq!(names(&plain), names(&syntax));
     // Too long: a clear refusal.
     let (status, body) = app.post(QUERY, json!({ "text": "视".repeat(201) })).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("200"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("200"),
+        "{body}"
+    );
     // 200 characters are fine.
     let (_, body) = app.post(QUERY, json!({ "text": "视频 ".repeat(66) })).await;
     assert!(body.get("errors").is_none(), "{body}");
@@ -271,7 +334,9 @@ async fn search_is_costed_and_cached_like_any_field() {
     let (status, headers, body) = app.get(&uri).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
-    let (status, _, _) = app.send_raw(get_with(&uri, header::IF_NONE_MATCH, &etag)).await;
+    let (status, _, _) = app
+        .send_raw(get_with(&uri, header::IF_NONE_MATCH, &etag))
+        .await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
 }
 

@@ -1,10 +1,10 @@
 //! Fiscal years, the glossary, loaded datasets, and Relay `node(id:)`.
 
+use super::accountability::{Goal, Indicator, Statement, Task};
 use super::budget::FiscalYear;
 use super::classification::ClassificationNode;
 use super::common::object;
 use super::department::{Budget, Department};
-use super::accountability::{Goal, Indicator, Statement, Task};
 use super::projects::{Project, Subproject};
 use super::relay::{global_id, parse_global_id};
 use super::rows::{self, Row};
