@@ -68,7 +68,7 @@ pub struct Catalog {
     /// The printed totals of each department-year, in printed order.
     totals: HashMap<(i32, i32), Box<[Total]>>,
     sources: HashMap<i32, source::Model>,
-    projects: HashMap<i32, project::Model>,
+    pub(crate) projects: HashMap<i32, project::Model>,
     project_by_key: HashMap<String, i32>,
     pub fiscal_years: Vec<fiscal_year::Model>,
     pub glossary: Vec<glossary_term::Model>,
@@ -93,6 +93,8 @@ pub struct Catalog {
     /// The served lines (`is_primary`) of every (department, year, scheme), when read with
     /// [`Catalog::preloaded`]; `None` (the API's own catalogue): lines come from the database.
     pub(crate) primary_lines: Option<HashMap<(i32, i32, String), Vec<budget_line::Model>>>,
+    /// The search index of this version, built on the first search ([`crate::search`]).
+    pub(crate) search: OnceCell<Arc<crate::search::SearchIndex>>,
 }
 
 impl Catalog {
@@ -249,6 +251,7 @@ impl Catalog {
             slices: Mutex::new(LruCache::unbounded()),
             slice_budget,
             primary_lines: None,
+            search: OnceCell::new(),
         })
     }
 

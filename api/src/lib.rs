@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod playground;
 pub mod ratelimit;
 pub mod schema;
+pub mod search;
 pub mod server;
 pub mod spec;
 pub mod startup;

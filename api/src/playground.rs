@@ -41,6 +41,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "PrintedTable",
         include_str!("../../examples/PrintedTable.graphql"),
     ),
+    ("Search", include_str!("../../examples/Search.graphql")),
 ];
 
 /// Variables of the examples that take some (`examples/<Name>.variables.json`); `Node`'s come
@@ -53,6 +54,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
     (
         "PrintedTable",
         include_str!("../../examples/PrintedTable.variables.json"),
+    ),
+    (
+        "Search",
+        include_str!("../../examples/Search.variables.json"),
     ),
 ];
 

@@ -367,8 +367,41 @@ async function main() {
     expectEqual('dept', await param('dept'), gov.top[0].department.code);
     await page.waitForSelector('#lines tr[data-code="20137"]', { timeout: STEP_MS });
   });
+
+  // 9. Search: type a query, see the hits grouped by kind (as the API's examples/Search.graphql
+  // finds them), open one.
+  const found = (await canonical('Search')).search;
+  const subItem = found.edges.map((e) => e.node).find((n) => n.kind === 'SUBPROJECT');
+  if (!subItem) throw new Error(`Search finds no sub-item: ${JSON.stringify(found)}`);
+  await step('search: type 视频 and see the hits grouped by kind', async () => {
+    await page.goto(new URL(`?dept=${DEPT}&year=${YEAR}&view=functional&lang=zh`, base).href, { waitUntil: 'domcontentloaded', timeout: STEP_MS });
+    await ready();
+    await page.click('#search');
+    await page.type('#search', '视频');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URLSearchParams(window.location.search).get('view') === 'search'
+      && document.documentElement.dataset.state === 'ready', { timeout: STEP_MS });
+    expectEqual('q in the URL', await param('q'), '视频');
+    const title = await text('#search-title');
+    if (!title.includes(`共 ${found.totalCount} 项`)) throw new Error(`search title says "${title}"`);
+    const kinds = await page.$$eval('#search-results .search-kind', (els) => els.map((el) => el.dataset.kind));
+    for (const kind of ['SUBPROJECT', 'INDICATOR']) if (!kinds.includes(kind)) throw new Error(`no ${kind} group: ${kinds.join(', ')}`);
+    const marks = await page.$$eval('#search-results .search-kind[data-kind="SUBPROJECT"] mark', (els) => els.map((m) => m.textContent));
+    if (!marks.length || !marks.every((m) => m === '视频')) throw new Error(`highlights: ${JSON.stringify(marks)}`);
+    seen.search = `视频: ${found.totalCount} hits in ${kinds.length} groups`;
+  });
+  await shot('explorer-13-search.png');
+  await step('search: a sub-item opens its department-year', async () => {
+    const link = await page.waitForFunction((name) => [...document.querySelectorAll('#search-results .search-kind[data-kind="SUBPROJECT"] a.hit-link')]
+      .find((a) => a.textContent.replace(/\s+/g, ' ').includes(name)), { timeout: STEP_MS }, subItem.name);
+    await link.click();
+    await page.waitForFunction(() => new URLSearchParams(window.location.search).get('view') === 'yoy'
+      && document.documentElement.dataset.state === 'ready', { timeout: STEP_MS });
+    expectEqual('dept', await param('dept'), DEPT);
+    expectEqual('year', await param('year'), String(YEAR));
+  });
 }
 
 await session.run(main, () => `explorer: first render ${firstContentMs ?? '?'} ms (figures) / ${firstRenderMs ?? '?'} ms (chart) with ${firstRenderRequests ?? '?'} GraphQL requests; `
   + `total ${seen.total ?? '?'}, 201 ${seen.f201 ?? '?'}, 2013799 ${seen.f2013799 ?? '?'}, 培训支出 ${seen.training ?? '?'}, `
-  + `${seen.checks ?? '?'}; whole government: 201 ${seen.gov201 ?? '?'}, ${seen.ranking ?? '?'} ranked, COFOG ${seen.cofog ?? '?'}; ${graphqlPosts.length} GraphQL requests in all, ${external.length} external requests, ${errors.length} errors`);
+  + `${seen.checks ?? '?'}; whole government: 201 ${seen.gov201 ?? '?'}, ${seen.ranking ?? '?'} ranked, COFOG ${seen.cofog ?? '?'}; search ${seen.search ?? '?'}; ${graphqlPosts.length} GraphQL requests in all, ${external.length} external requests, ${errors.length} errors`);

@@ -29,6 +29,9 @@ const BOUNDS: &[(&str, usize)] = &[
     ("TopDepartments", 0),
     ("Cofog", 0),
     ("PrintedTable", 7),
+    // The index is built once per data version; the hits' objects come by department-year in
+    // one statement per kind found (视频: sub-items, indicators).
+    ("Search", 3),
 ];
 
 /// The request each example makes about `department` (`id`: its global id, for `Node`).

@@ -15,5 +15,6 @@ mod loader;
 mod operations;
 mod scale;
 mod schema_sync;
+mod search;
 mod serving;
 mod tables;

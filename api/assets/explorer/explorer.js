@@ -131,7 +131,23 @@ ${fragments}${TOTALS}`;
   }
 }`;
 
-  const VIEWS = ['functional', 'economic', 'revenue', 'yoy', 'checks', 'government'];
+  // Search (`search`, as in examples/Search.graphql): hits of every kind, with the fields that
+  // say where each one is shown.
+  const SEARCH = `query ExplorerSearch($text: String!) {
+  search(text: $text, first: 50) {
+    totalCount
+    edges {
+      node {
+        kind score name nameEn year department { code }
+        object { id ... on ClassificationNode { scheme code } }
+        snippets { field language text highlights { start end } }
+      }
+    }
+  }
+}`;
+
+  const VIEWS = ['functional', 'economic', 'revenue', 'yoy', 'checks', 'government', 'search'];
+  const SEARCH_KINDS = ['DEPARTMENT', 'PROJECT', 'SUBPROJECT', 'CLASSIFICATION_NODE', 'INDICATOR', 'GOAL', 'TASK', 'STATEMENT', 'DUTIES', 'GLOSSARY_TERM'];
   const SCHEMES = { functional: 'FUNCTIONAL', economic: 'ECONOMIC', revenue: 'REVENUE' };
   const STATUSES = ['ROUNDING', 'MISMATCH', 'OK'];
   const COFOG_RULES = ['CLASS', 'SUBCLASS', 'UNIT_FUNCTION', 'UNMAPPED'];
@@ -149,6 +165,7 @@ ${fragments}${TOTALS}`;
     if (SCHEMES[s.view]) return { query: TREE, variables: { ...base, scheme: SCHEMES[s.view] } };
     if (s.view === 'yoy') return { query: YEAR_OVER_YEAR, variables: { ...base, baseYear: s.year - 1 } };
     if (s.view === 'checks') return { query: CHECKS, variables: base };
+    if (s.view === 'search') return { query: SEARCH, variables: { text: s.q } };
     return null;
   }
 
@@ -243,7 +260,15 @@ ${fragments}${TOTALS}`;
     otherLanguage: ['English', '中文'],
     otherLanguageCode: ['en', 'zh-CN'],
     otherLanguageTitle: ['Switch to English', '切换到中文'],
-    views: { functional: ['支出功能分类', 'Functional classification'], economic: ['支出经济分类', 'Economic classification'], revenue: ['收入来源', 'Revenue sources'], yoy: ['年度对比', 'Year over year'], checks: ['一致性校验', 'Consistency checks'], government: ['全区汇总', 'Whole government'], },
+    views: { functional: ['支出功能分类', 'Functional classification'], economic: ['支出经济分类', 'Economic classification'], revenue: ['收入来源', 'Revenue sources'], yoy: ['年度对比', 'Year over year'], checks: ['一致性校验', 'Consistency checks'], government: ['全区汇总', 'Whole government'], search: ['搜索', 'Search'], },
+    search: ['搜索', 'Search'],
+    searchLabel: ['搜索部门、项目、科目、指标、术语', 'Search departments, projects, classifications, indicators, terms'],
+    searchPlaceholder: ['如：视频、机房、2013799', 'e.g. video, 机房, 2013799'],
+    searchResults: [(text, n) => `“${text}”的搜索结果：共 ${n} 项`, (text, n) => `${n} ${n === 1 ? 'result' : 'results'} for “${text}”`],
+    searchNone: ['没有找到。', 'Nothing found.'],
+    searchMore: [(n) => `仅显示前 ${n} 项。`, (n) => `Only the first ${n} are shown.`],
+    searchInPlayground: ['（在 Playground 中查看）', ' (view in the playground)'],
+    kinds: { DEPARTMENT: ['部门', 'Departments'], DUTIES: ['部门职责', 'Duties'], PROJECT: ['项目', 'Projects'], SUBPROJECT: ['项目子项', 'Project sub-items'], CLASSIFICATION_NODE: ['分类科目', 'Classification codes'], INDICATOR: ['绩效指标', 'Performance indicators'], GOAL: ['年度目标', 'Goals'], TASK: ['年度主要任务', 'Annual tasks'], STATEMENT: ['说明', 'Statements'], GLOSSARY_TERM: ['名词解释', 'Glossary'], },
     viewsLabel: ['视图', 'Views'],
     summaryTitle: [(year, unit) => `${year} 年预算总览（单位：${unit}）`, (year, unit) => `${year} budget at a glance (amounts in ${unit}, i.e. CNY 10,000)`],
     // Labels of the four totals for a budget that does not state them (else the API's names).
@@ -360,6 +385,7 @@ ${fragments}${TOTALS}`;
       level: p.get('level') === '2' ? 2 : 1, // whole government: 类 or 款
       cofog: p.get('cofog') === '2' ? 2 : 1, // whole government: COFOG division or group
       lang: p.get('lang') === 'en' ? 'en' : 'zh',
+      q: (p.get('q') || '').slice(0, 200),
     };
   }
 
@@ -381,6 +407,7 @@ ${fragments}${TOTALS}`;
     if (s.status) p.set('status', s.status);
     if (s.view === 'government' && s.level === 2) p.set('level', '2');
     if (s.view === 'government' && s.cofog === 2) p.set('cofog', '2');
+    if (s.view === 'search' && s.q) p.set('q', s.q);
     p.set('lang', s.lang);
     return `?${p}`;
   }
@@ -510,6 +537,7 @@ ${fragments}${TOTALS}`;
     renderControls(null);
     renderTabs();
     if (state.view === 'government') return renderGovernment(token);
+    if (state.view === 'search') return renderSearch(token);
     request = viewRequest(state);
     const main = $('main');
     main.setAttribute('aria-busy', 'true');
@@ -599,7 +627,18 @@ ${fragments}${TOTALS}`;
       allYears.map((y) => h('option', { value: y, selected: y === state.year },
         years && !years.includes(y) ? `${y}${T.noBudget}` : String(y))));
     const other = state.lang === 'en' ? 'zh' : 'en';
+    const searchInput = h('input', { id: 'search', type: 'search', name: 'q', maxlength: 200, value: state.q, placeholder: T.searchPlaceholder, 'aria-label': T.searchLabel });
+    const submit = () => {
+      const q = searchInput.value.trim();
+      if (q) go({ view: 'search', q });
+    };
+    searchInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); submit(); }
+    });
+    const searchForm = h('div', { role: 'search', class: 'search' }, searchInput,
+      h('button', { type: 'button', id: 'search-go', onclick: submit }, T.search));
     $('controls').replaceChildren(
+      searchForm,
       h('label', null, h('span', null, T.department), deptSelect),
       h('label', null, h('span', null, T.year), yearSelect),
       stateLink({ lang: other }, { id: 'lang', class: 'button', lang: T.otherLanguageCode, hreflang: T.otherLanguageCode, title: T.otherLanguageTitle }, T.otherLanguage));
@@ -607,7 +646,7 @@ ${fragments}${TOTALS}`;
 
   function renderTabs() {
     $('views').setAttribute('aria-label', T.viewsLabel);
-    $('views').replaceChildren(h('ul', null, VIEWS.map((v) => h('li', null,
+    $('views').replaceChildren(h('ul', null, VIEWS.filter((v) => v !== 'search').map((v) => h('li', null,
       stateLink({ view: v }, { 'aria-current': v === state.view ? 'page' : null, 'data-view': v }, T.views[v])))));
   }
 
@@ -670,6 +709,90 @@ ${fragments}${TOTALS}`;
       block({ query: CATALOGUE, variables: { after: null } }));
     box.addEventListener('toggle', () => { queryOpen = box.open; });
     return box;
+  }
+
+  // ── Search ────────────────────────────────────────────────────────────────────────────────
+  // The hits of `search`, grouped by kind, each a link to the view that shows it: a department's
+  // budget, its year-over-year view (projects, sub-items, tasks), a classification tree at the
+  // node; kinds no view shows (indicators, goals, statements, glossary terms) open the object in
+  // the playground (`node(id:)`). Highlights are the API's ranges, never markup.
+
+  async function renderSearch(token) {
+    const request = viewRequest(state);
+    const main = $('main');
+    $('summary').replaceChildren();
+    disposeGovCharts();
+    if (!state.q) {
+      main.replaceChildren(h('p', { class: 'status' }, T.searchNone));
+      return ready(token);
+    }
+    main.setAttribute('aria-busy', 'true');
+    let data;
+    try {
+      data = await gql(request.query, request.variables);
+    } catch (e) {
+      return renderError(e, token);
+    }
+    if (token !== renderCount) return;
+    main.removeAttribute('aria-busy');
+    document.title = `${state.q} · ${T.search} · ${T.appName}`;
+    const hits = data.search.edges.map((e) => e.node);
+    const groups = SEARCH_KINDS.map((kind) => [kind, hits.filter((hit) => hit.kind === kind)])
+      .filter(([, list]) => list.length);
+    main.replaceChildren(h('section', { id: 'search-results', 'aria-labelledby': 'search-title' },
+      h('h2', { id: 'search-title' }, T.searchResults(state.q, data.search.totalCount)),
+      hits.length ? null : h('p', { class: 'status' }, T.searchNone),
+      hits.length < data.search.totalCount ? h('p', { class: 'status' }, T.searchMore(hits.length)) : null,
+      groups.map(([kind, list]) => h('section', { class: 'search-kind', 'data-kind': kind },
+        h('h3', null, T.kinds[kind]),
+        h('ul', null, list.map((hit) => h('li', { class: 'hit' }, searchLink(hit),
+          hit.year ? h('small', null, ` ${hit.year}`) : null,
+          hit.snippets.filter((sn) => sn.field === 'TEXT').map((sn) => h('p', { class: 'snippet' }, highlighted(sn))))))))),
+      queryBox(request));
+    return ready(token);
+  }
+
+  // The text of a snippet with its ranges in <mark> (code points, as the API counts them).
+  function highlighted(snippet) {
+    const chars = Array.from(snippet.text);
+    const out = [];
+    let at = 0;
+    for (const r of snippet.highlights) {
+      out.push(chars.slice(at, r.start).join(''), h('mark', null, chars.slice(r.start, r.end).join('')));
+      at = r.end;
+    }
+    out.push(chars.slice(at).join(''));
+    return out;
+  }
+
+  // A hit's name (highlighted in the language that matched) as a link to where it is shown.
+  function searchLink(hit) {
+    const en = hit.snippets.find((sn) => sn.field === 'NAME_EN');
+    const zh = hit.snippets.find((sn) => sn.field === 'NAME');
+    const shown = state.lang === 'en' && hit.nameEn ? (en ? highlighted(en) : hit.nameEn)
+      : (zh ? highlighted(zh) : hit.name);
+    const dept = hit.department ? hit.department.code : state.dept;
+    const year = hit.year || state.year;
+    const props = { class: 'hit-link', 'data-kind': hit.kind };
+    switch (hit.kind) {
+      case 'DEPARTMENT':
+      case 'DUTIES':
+        return stateLink({ view: 'functional', dept, year }, props, shown);
+      case 'PROJECT':
+      case 'SUBPROJECT':
+      case 'TASK':
+        return stateLink({ view: 'yoy', dept, year }, props, shown);
+      case 'CLASSIFICATION_NODE': {
+        const view = { FUNCTIONAL: 'functional', ECONOMIC: 'economic', REVENUE: 'revenue' }[hit.object.scheme];
+        return stateLink({ view, node: hit.object.code }, props, `${hit.object.code} `, shown);
+      }
+      default: {
+        const query = 'query Found($id: ID!) {\n  node(id: $id) {\n    id\n    __typename\n    ... on Indicator { name target category subcategory }\n    ... on Goal { title text }\n    ... on Statement { text }\n    ... on GlossaryTerm { term termEn definition }\n  }\n}';
+        const variables = JSON.stringify({ id: hit.object.id }, null, 2);
+        return h('a', { ...props, href: `graphql#${new URLSearchParams({ query, variables })}`, target: '_blank', rel: 'noopener' },
+          shown, h('small', null, T.searchInPlayground));
+      }
+    }
   }
 
   // ── Whole government ──────────────────────────────────────────────────────────────────────

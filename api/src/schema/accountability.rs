@@ -3,9 +3,10 @@
 use super::common::object;
 use super::common::{Decimal, decimal};
 use super::projects::Project;
+use super::relay::row_id;
 use crate::error::Result;
 use crate::loaders::*;
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{consistency_check, goal, indicator, note, performance_task};
 
 /// How a parsed target compares.
@@ -55,6 +56,11 @@ object! {
     /// A performance indicator of 表12 (部门整体支出绩效目标表).
     #[Object]
     impl Indicator {
+        /// Opaque global id (Relay `Node`).
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            let m = &self.0;
+            row_id(ctx, "Indicator", m.department_id, m.year, &m.position.to_string())
+        }
         /// Row order in the table.
         async fn position(&self) -> i32 {
             self.0.position
@@ -134,6 +140,12 @@ object! {
     /// An annual goal.
     #[Object]
     impl Goal {
+        /// Opaque global id (Relay `Node`).
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            let m = &self.0;
+            let rest = format!("{}:{}", m.kind.as_str(), m.position);
+            row_id(ctx, "Goal", m.department_id, m.year, &rest)
+        }
         /// Which list it belongs to.
         async fn kind(&self) -> GoalKind {
             self.0.kind.into()
@@ -174,6 +186,11 @@ object! {
     /// A 年度主要任务 row of 表12.
     #[Object]
     impl Task {
+        /// Opaque global id (Relay `Node`).
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            let m = &self.0;
+            row_id(ctx, "Task", m.department_id, m.year, &m.position.to_string())
+        }
         /// Kind of row.
         async fn kind(&self) -> TaskKind {
             self.0.kind.into()
@@ -264,6 +281,11 @@ object! {
     /// A statement of the disclosure that is not a figure (notes under tables, explanations).
     #[Object]
     impl Statement {
+        /// Opaque global id (Relay `Node`).
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            let m = &self.0;
+            row_id(ctx, "Statement", m.department_id, m.year, &m.position.to_string())
+        }
         /// The statement as printed.
         async fn text(&self) -> &str {
             &self.0.text

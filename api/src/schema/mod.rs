@@ -12,6 +12,8 @@ pub mod lines;
 pub mod projects;
 pub mod reference;
 pub mod relay;
+pub mod rows;
+pub mod search;
 pub mod tables;
 
 use crate::limits::{Limits, LimitsExtension};
@@ -29,6 +31,7 @@ pub struct QueryRoot(
     classification::ClassificationQuery,
     reference::ReferenceQuery,
     aggregate::AggregateQuery,
+    search::SearchQuery,
 );
 
 /// The API schema (read-only).

@@ -3,7 +3,7 @@
 use super::common::object;
 use super::common::{Basis, Change, compare_rows};
 use super::funding::{Funding, funding};
-use super::relay::global_id;
+use super::relay::{global_id, row_id};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, ID, Object};
@@ -164,6 +164,14 @@ object! {
     /// A sub-item of a project budget named in the text.
     #[Object]
     impl Subproject {
+        /// Opaque global id (Relay `Node`).
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            let (item, budget) = (&self.0, &self.1);
+            let catalog = catalog(ctx);
+            let key = catalog.project(budget.project_id).map_or("", |p| p.key.as_str());
+            let rest = format!("{key}:{}", item.position);
+            row_id(ctx, "Subproject", budget.department_id, budget.year, &rest)
+        }
         /// Chinese name as printed.
         async fn name(&self) -> &str {
             &self.0.name

@@ -1,23 +1,32 @@
 //! Fiscal years, the glossary, loaded datasets, and Relay `node(id:)`.
 
+use super::accountability::{Goal, Indicator, Statement, Task};
 use super::budget::FiscalYear;
 use super::classification::ClassificationNode;
 use super::common::object;
 use super::department::{Budget, Department};
-use super::projects::Project;
-use super::relay::parse_global_id;
+use super::projects::{Project, Subproject};
+use super::relay::{global_id, parse_global_id};
+use super::rows::{self, Row};
 use crate::error::{ApiError, Result};
 use crate::loaders::*;
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{dataset, glossary_term};
 
 /// A glossary term (名词解释).
-pub struct GlossaryTerm(glossary_term::Model);
+pub struct GlossaryTerm(pub glossary_term::Model);
 
 object! {
     /// A glossary term (名词解释).
     #[Object]
     impl GlossaryTerm {
+        /// Opaque global id (Relay `Node`).
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            let catalog = catalog(ctx);
+            let dataset = catalog.datasets.iter().find(|d| d.id == self.0.dataset_id);
+            let name = dataset.map_or("", |d| d.name.as_str());
+            global_id("GlossaryTerm", &format!("{name}:{}", self.0.position))
+        }
         /// The term as printed.
         async fn term(&self) -> &str {
             &self.0.term
@@ -71,6 +80,24 @@ pub enum Node {
     ClassificationNode(ClassificationNode),
     Project(Project),
     Budget(Budget),
+    Subproject(Subproject),
+    Indicator(Indicator),
+    Goal(Goal),
+    Task(Task),
+    Statement(Statement),
+    GlossaryTerm(GlossaryTerm),
+}
+
+impl From<Row> for Node {
+    fn from(row: Row) -> Node {
+        match row {
+            Row::Subproject(r) => Node::Subproject(r),
+            Row::Indicator(r) => Node::Indicator(r),
+            Row::Goal(r) => Node::Goal(r),
+            Row::Task(r) => Node::Task(r),
+            Row::Statement(r) => Node::Statement(r),
+        }
+    }
 }
 
 /// Reference queries.
@@ -163,11 +190,34 @@ impl ReferenceQuery {
                     None => None,
                 }
             }
-            _ => {
-                return Err(ApiError::BadUserInput(format!(
-                    "unknown object type `{kind}` in id"
-                )));
+            "GlossaryTerm" => {
+                let (dataset, position) = key
+                    .rsplit_once(':')
+                    .ok_or_else(|| ApiError::BadUserInput("malformed glossary id".into()))?;
+                let position: i32 = position
+                    .parse()
+                    .map_err(|_| ApiError::BadUserInput("malformed glossary id".into()))?;
+                let catalog = loader.catalog();
+                let dataset = catalog.datasets.iter().find(|d| d.name == dataset);
+                dataset.and_then(|d| {
+                    let term = catalog
+                        .glossary
+                        .iter()
+                        .find(|t| t.dataset_id == d.id && t.position == position)?;
+                    Some(Node::GlossaryTerm(GlossaryTerm(term.clone())))
+                })
             }
+            other => match rows::kind_of(other) {
+                Some(row_kind) => match rows::parse(loader.catalog(), row_kind, &key)? {
+                    Some(r) => rows::row(ctx, r).await?.map(Node::from),
+                    None => None,
+                },
+                None => {
+                    return Err(ApiError::BadUserInput(format!(
+                        "unknown object type `{kind}` in id"
+                    )));
+                }
+            },
         })
     }
 }

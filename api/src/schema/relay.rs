@@ -16,6 +16,23 @@ pub fn global_id(type_name: &str, key: &str) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{key}")))
 }
 
+/// The global id of a row of a department-year: `Type:department:year:rest` (`rest`: the
+/// row's printed position, and what else tells it apart).
+pub fn row_id(
+    ctx: &async_graphql::Context<'_>,
+    type_name: &str,
+    department: i32,
+    year: i32,
+    rest: &str,
+) -> ID {
+    let catalog = crate::loaders::catalog(ctx);
+    let code = catalog
+        .departments
+        .get(&department)
+        .map_or("", |d| d.code.as_str());
+    global_id(type_name, &format!("{code}:{year}:{rest}"))
+}
+
 /// Decodes a global id into (type, key); `None` if it is not one of ours.
 pub fn parse_global_id(id: &str) -> Option<(String, String)> {
     let bytes = URL_SAFE_NO_PAD.decode(id).ok()?;
