@@ -201,6 +201,16 @@ async fn stored_printed_tables_are_served_cell_by_cell() {
             ]
         })
     );
+    // A stored table costs its three printed tables and its notes, not the layout's facts.
+    let stored_query = "{ department(code: \"js-fixture-dept\") { budget(year: 2019) { table(number: 3) { rows { cells { value page } } } } } }";
+    let layout_query = "{ department(code: \"pingshan-gsdmb\") { budget(year: 2023) { table(number: 3) { rows { cells { value page } } } } } }";
+    let stored_statements = app.count_statements(stored_query, json!({})).await;
+    let layout_statements = app.count_statements(layout_query, json!({})).await;
+    assert_eq!(
+        (stored_statements, layout_statements),
+        (4, 7),
+        "statements: a stored table, a table laid out from facts"
+    );
     // The 元 package prints its table in 元, as printed.
     let putuo = app
         .data(
