@@ -201,6 +201,16 @@ async fn stored_printed_tables_are_served_cell_by_cell() {
             ]
         })
     );
+    // A stored table costs its three printed tables and its notes, not the layout's facts.
+    let stored_query = "{ department(code: \"js-fixture-dept\") { budget(year: 2019) { table(number: 3) { rows { cells { value page } } } } } }";
+    let layout_query = "{ department(code: \"pingshan-gsdmb\") { budget(year: 2023) { table(number: 3) { rows { cells { value page } } } } } }";
+    let stored_statements = app.count_statements(stored_query, json!({})).await;
+    let layout_statements = app.count_statements(layout_query, json!({})).await;
+    assert_eq!(
+        (stored_statements, layout_statements),
+        (4, 7),
+        "statements: a stored table, a table laid out from facts"
+    );
     // The 元 package prints its table in 元, as printed.
     let putuo = app
         .data(
@@ -403,4 +413,58 @@ async fn a_unit_budget_is_a_unit_of_its_department_and_counted_once() {
     )
     .await;
     assert_eq!(own["total"], json!({ "amount": "1000000.5", "count": 1 }));
+}
+
+/// The explorer's own queries (read from its script): the catalogue names each department's
+/// government, and the whole-government view's aggregates, given that government, answer on
+/// data holding several governments.
+#[tokio::test]
+async fn the_explorer_sums_one_government() {
+    const SCRIPT: &str = include_str!("../../api/assets/explorer/explorer.js");
+    let query = |name: &str| -> String {
+        let start = SCRIPT
+            .find(&format!("const {name} = `"))
+            .unwrap_or_else(|| panic!("{name} in explorer.js"))
+            + name.len()
+            + 10;
+        let end = start + SCRIPT[start..].find('`').unwrap();
+        SCRIPT[start..end].to_owned()
+    };
+    let app = app().await;
+    let catalogue = app
+        .data(&query("CATALOGUE"), json!({ "after": null }))
+        .await;
+    let jiangsu = catalogue["departments"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["code"] == "js-fixture-dept")
+        .unwrap();
+    assert_eq!(jiangsu["node"]["government"]["code"], "jiangsu");
+    for (name, variables) in [
+        (
+            "GOV_FUNCTIONS",
+            json!({ "level": 1, "government": "jiangsu", "after": null }),
+        ),
+        (
+            "GOV_COFOG",
+            json!({ "year": 2019, "cofogLevel": 1, "government": "jiangsu", "after": null }),
+        ),
+        (
+            "GOV_RANKING",
+            json!({ "year": 2019, "baseYear": 2018, "code": "201", "government": "jiangsu" }),
+        ),
+    ] {
+        let data = app.data(&query(name), variables).await;
+        let total = &data["aggregate"]["total"];
+        assert!(total["amount"].is_string(), "{name}: {data}");
+    }
+    // Without a government, on this data: refused (the explorer always names one).
+    let (_, body) = app
+        .post(
+            &query("GOV_FUNCTIONS"),
+            json!({ "level": 1, "government": null, "after": null }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 }

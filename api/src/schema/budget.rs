@@ -249,10 +249,8 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(desc = "The table number (表N).")] number: i32,
     ) -> Result<Option<PrintedTable>> {
-        let (facts, stored) = futures::try_join!(
-            Facts::load(ctx, &self.department, self.year),
-            Stored::load(ctx, self.department.id, self.year),
-        )?;
+        // No statement when the department-year has no stored printed tables.
+        let stored = Stored::load(ctx, self.department.id, self.year).await?;
         let loader = ctx.data_unchecked::<Loaders>();
         let sources = loader
             .load_many(stored.source_ids().into_iter().map(One::<SourceById>::new))
@@ -270,7 +268,9 @@ impl Budget {
                 .collect();
             return Ok(stored.table(source, notes));
         }
-        Ok(facts.table(number))
+        Ok(Facts::load(ctx, &self.department, self.year)
+            .await?
+            .table(number))
     }
 }
 
