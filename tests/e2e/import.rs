@@ -255,7 +255,7 @@ fn bad_input_is_refused_naming_the_file() {
     // Not a PDF.
     let text = dir.path().join("notes.pdf");
     std::fs::write(&text, "部门预算").unwrap();
-    let e = refused(&[text.clone()], &out);
+    let e = refused(&[text], &out);
     assert!(e.contains("notes.pdf") && e.contains("not a PDF"), "{e}");
     // Truncated.
     let bytes = std::fs::read(corpus().join("jiangsu-jianchayuan-2018.pdf")).unwrap();
@@ -480,14 +480,11 @@ fn find_cell(
                         && c.as_ref().is_some_and(|c| norm(&c.text) == label)
                 }))
     })?;
-    let cell = r#row_cell(row, k);
+    let cell = row_cell(row, k);
     Some(cell.unwrap_or((None, String::new(), row.page)))
 }
 
-fn r#row_cell(
-    row: &seed::import::reader::Row,
-    k: usize,
-) -> Option<(Option<Decimal>, String, usize)> {
+fn row_cell(row: &seed::import::reader::Row, k: usize) -> Option<(Option<Decimal>, String, usize)> {
     row.cells[k]
         .as_ref()
         .map(|c| (c.value, c.text.clone(), c.page))
