@@ -15,7 +15,7 @@ use crate::aggregate::Slice;
 use crate::error::Result;
 use entity::{
     budget_line, classification_node, dataset, department, department_year, fiscal_year,
-    glossary_term, headline, project, source,
+    glossary_term, government, headline, printed_row, project, source,
 };
 use futures::TryStreamExt;
 use lru::LruCache;
@@ -73,6 +73,12 @@ pub struct Catalog {
     pub fiscal_years: Vec<fiscal_year::Model>,
     pub glossary: Vec<glossary_term::Model>,
     pub datasets: Vec<dataset::Model>,
+    /// Every government, by code.
+    pub governments: Vec<government::Model>,
+    /// The dataset of each department-year.
+    budget_datasets: HashMap<(i32, i32), i32>,
+    /// The department-years with stored printed tables (`printed_row`).
+    printed: HashSet<(i32, i32)>,
     /// Every year a department has a budget for, ascending.
     pub(crate) years: Vec<i32>,
     /// (department, year) → the department whose budget consolidates it that year.
@@ -103,9 +109,10 @@ impl Catalog {
                         department_year::Column::DepartmentId,
                         department_year::Column::Year,
                         department_year::Column::ConsolidatedInto,
+                        department_year::Column::DatasetId,
                     ])
                     .order_by_asc(department_year::Column::Year)
-                    .into_tuple::<(i32, i32, Option<i32>)>()
+                    .into_tuple::<(i32, i32, Option<i32>, i32)>()
                     .stream(db)
                     .await?
                     .try_collect::<Vec<_>>()
@@ -139,7 +146,7 @@ impl Catalog {
                 Ok(totals)
             },
         )?;
-        let (sources, projects, fiscal_years, glossary, datasets) = futures::try_join!(
+        let (sources, projects, fiscal_years, glossary, datasets, governments, printed) = futures::try_join!(
             source::Entity::find().all(db),
             project::Entity::find().all(db),
             fiscal_year::Entity::find()
@@ -151,6 +158,15 @@ impl Catalog {
                 .all(db),
             dataset::Entity::find()
                 .order_by_asc(dataset::Column::Name)
+                .all(db),
+            government::Entity::find()
+                .order_by_asc(government::Column::Code)
+                .all(db),
+            printed_row::Entity::find()
+                .select_only()
+                .columns([printed_row::Column::DepartmentId, printed_row::Column::Year])
+                .distinct()
+                .into_tuple::<(i32, i32)>()
                 .all(db),
         )?;
 
@@ -183,8 +199,10 @@ impl Catalog {
         }
         let mut years_of: HashMap<i32, Vec<i32>> = HashMap::new();
         let mut consolidation = HashMap::new();
+        let mut budget_datasets = HashMap::new();
         let mut years = Vec::new();
-        for &(department, year, consolidated_into) in &department_years {
+        for &(department, year, consolidated_into, dataset) in &department_years {
+            budget_datasets.insert((department, year), dataset);
             let list = years_of.entry(department).or_default();
             if list.last() != Some(&year) {
                 list.push(year);
@@ -217,6 +235,9 @@ impl Catalog {
             fiscal_years,
             glossary,
             datasets,
+            governments,
+            budget_datasets,
+            printed: printed.into_iter().collect(),
             years,
             consolidation,
             node_index: node_ids
@@ -319,6 +340,39 @@ impl Catalog {
         self.sources.get(&id)
     }
 
+    /// A government by id.
+    pub fn government(&self, id: i32) -> Option<&government::Model> {
+        self.governments.iter().find(|g| g.id == id)
+    }
+
+    /// A government by code.
+    pub fn government_by_code(&self, code: &str) -> Option<&government::Model> {
+        self.governments.iter().find(|g| g.code == code)
+    }
+
+    /// The money unit (`万元` or `元`) of a dataset; `万元` for an unknown one.
+    fn dataset_unit(&self, dataset: Option<i32>) -> &str {
+        dataset
+            .and_then(|id| self.datasets.iter().find(|d| d.id == id))
+            .map_or(crate::schema::figures::WAN_YUAN, |d| d.unit.as_str())
+    }
+
+    /// The money unit of a department-year's amounts (its dataset's `unit`).
+    pub fn unit_of(&self, department: i32, year: i32) -> &str {
+        self.dataset_unit(self.budget_datasets.get(&(department, year)).copied())
+    }
+
+    /// Whether a department-year has stored printed tables.
+    pub fn has_printed(&self, department: i32, year: i32) -> bool {
+        self.printed.contains(&(department, year))
+    }
+
+    /// Yuan per unit of the amounts stored from `source` (10000 for 万元, 1 for 元).
+    pub fn yuan_per_unit(&self, source: i32) -> i64 {
+        let dataset = self.sources.get(&source).map(|s| s.dataset_id);
+        yuan_per(self.dataset_unit(dataset))
+    }
+
     /// A project by id.
     pub fn project(&self, id: i32) -> Option<&project::Model> {
         self.projects.get(&id)
@@ -356,6 +410,11 @@ impl Catalog {
             self.subtree(c, out);
         }
     }
+}
+
+/// Yuan per unit of a money unit: 1 for `元`, 10000 for `万元` (and anything else).
+pub fn yuan_per(unit: &str) -> i64 {
+    if unit == "元" { 1 } else { 10_000 }
 }
 
 /// The rows `ids` lists (an order the catalogue keeps: children, units, departments by code).

@@ -468,6 +468,12 @@ by_dept_year! {
     StaffingOf => staffing order Id;
     /// The profile (duties) of a department-year.
     ProfileOf => department_profile order Id;
+    /// Numeric columns of the printed tables of a department-year (file order).
+    PrintedColumnsOf => printed_column order Id;
+    /// Body rows of the printed tables of a department-year (file order).
+    PrintedRowsOf => printed_row order Id;
+    /// Cells of the printed tables of a department-year (file order).
+    PrintedCellsOf => printed_cell order Id;
 }
 
 /// Rows that point at a row through an `i32` column; `memory(catalog, key)` answers from the

@@ -1,11 +1,13 @@
 //! Several governments and disclosures in one database (issue 25): `government`,
 //! `department.government_id` (null for departments loaded before, until their next load),
-//! `dataset.unit` (the package's money unit, `万元` for every dataset loaded before), and the
-//! printed tables as printed: `printed_column`, `printed_row`, `printed_cell`, each indexed for
-//! a department-year's tables and for its source (what a reload clears).
+//! `dataset.unit` (the package's money unit, `万元` for every dataset loaded before; their
+//! content hashes are cleared so that loading the same files again records the government), and
+//! the printed tables as printed: `printed_column`, `printed_row`, `printed_cell`, each indexed
+//! for a department-year's tables and for its source (what a reload clears).
 
 use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -89,7 +91,14 @@ impl MigrationTrait for Migration {
             .create_index(index("department", &["government_id"]))
             .await?;
         let mut unit = ColumnDef::new(Alias::new("unit"));
-        add_column(manager, "dataset", unit.string().not_null().default("万元")).await?;
+        if add_column(manager, "dataset", unit.string().not_null().default("万元")).await? {
+            // Datasets loaded before know no government: the same files load again (not
+            // `Unchanged`) and so record their departments' government.
+            manager
+                .get_connection()
+                .execute_unprepared("UPDATE dataset SET content_hash = ''")
+                .await?;
+        }
 
         let columns = vec![int("position"), text("key"), text("path"), text("unit")];
         let rows = vec![

@@ -32,7 +32,7 @@ async fn export(test: &TestDb, name: &str) -> Package {
 
 /// Loads `source` into an empty database, exports it, loads the export into another empty
 /// database: the two databases must be equal, and the exported files equal to the source's.
-async fn round_trip(source: &DataSource, name: &str) {
+pub(crate) async fn round_trip(source: &DataSource, name: &str) {
     let first = TestDb::empty().await;
     seed::load(&first.db, source).await.unwrap();
     let package = export(&first, name).await;

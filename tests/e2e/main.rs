@@ -9,6 +9,7 @@ mod clients;
 mod common;
 mod contract;
 mod disclosure;
+mod governments;
 mod import;
 mod loader;
 mod operations;

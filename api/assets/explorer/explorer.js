@@ -18,7 +18,7 @@
   const CATALOGUE = `query ExplorerCatalogue($after: String) {
   fiscalYears { year }
   departments(first: 50, after: $after) {
-    edges { node { code name nameEn parent { code } } }
+    edges { node { code name nameEn parent { code } government { code name nameEn } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -89,11 +89,12 @@ ${fragments}${TOTALS}`;
       tables { key citation isEmpty }`,
   );
 
-  // Whole government: sums across every department (`aggregate`, as in
-  // examples/SpendingByFunction.graphql, TopDepartments.graphql and Cofog.graphql). Cells come in
-  // pages of 100, followed to the end ($after); the ranking asks for the top 10 only.
-  const GOV_FUNCTIONS = `query ExplorerGovernmentFunctions($level: Int!, $after: String) {
-  aggregate(scheme: FUNCTIONAL, level: $level, groupBy: [YEAR, NODE]) {
+  // Whole government: sums across every department of one government (`aggregate`, as in
+  // examples/SpendingByFunction.graphql, TopDepartments.graphql and Cofog.graphql; $government is
+  // the picked government, by default the department's). Cells come in pages of 100, followed
+  // to the end ($after); the ranking asks for the top 10 only.
+  const GOV_FUNCTIONS = `query ExplorerGovernmentFunctions($level: Int!, $government: String, $after: String) {
+  aggregate(scheme: FUNCTIONAL, level: $level, groupBy: [YEAR, NODE], government: $government) {
     unit
     total { amount count }
     cells(first: 100, after: $after) {
@@ -104,8 +105,8 @@ ${fragments}${TOTALS}`;
   }
 }`;
 
-  const GOV_RANKING = `query ExplorerGovernmentRanking($year: Int!, $baseYear: Int!, $code: String!) {
-  aggregate(scheme: FUNCTIONAL, level: 1, groupBy: [DEPARTMENT], filter: { years: [$year], codes: [$code] }) {
+  const GOV_RANKING = `query ExplorerGovernmentRanking($year: Int!, $baseYear: Int!, $code: String!, $government: String) {
+  aggregate(scheme: FUNCTIONAL, level: 1, groupBy: [DEPARTMENT], filter: { years: [$year], codes: [$code] }, government: $government) {
     unit
     total { amount count }
     cells(first: 10) {
@@ -119,8 +120,8 @@ ${fragments}${TOTALS}`;
   }
 }`;
 
-  const GOV_COFOG = `query ExplorerGovernmentCofog($year: Int!, $cofogLevel: Int!, $after: String) {
-  aggregate(scheme: FUNCTIONAL, cofogLevel: $cofogLevel, groupBy: [YEAR, COFOG, COFOG_RULE], filter: { years: [$year] }) {
+  const GOV_COFOG = `query ExplorerGovernmentCofog($year: Int!, $cofogLevel: Int!, $government: String, $after: String) {
+  aggregate(scheme: FUNCTIONAL, cofogLevel: $cofogLevel, groupBy: [YEAR, COFOG, COFOG_RULE], filter: { years: [$year] }, government: $government) {
     unit
     total { amount count }
     cells(first: 100, after: $after) {
@@ -138,11 +139,28 @@ ${fragments}${TOTALS}`;
 
   // The request a view sends (the first pages of the whole-government view's two independent
   // queries: its ranking waits for the functions).
+  // The government the whole-government view sums: the one picked (`gov`), else the
+  // department's; null before the catalogue is read or for data without governments.
+  function governmentOf(s) {
+    if (s.gov) return s.gov;
+    const dept = catalogue && catalogue.departments.find((d) => d.code === s.dept);
+    return (dept && dept.government && dept.government.code) || null;
+  }
+
+  // Every government of the catalogue, by code.
+  function governments() {
+    const all = new Map();
+    for (const d of (catalogue ? catalogue.departments : [])) if (d.government) all.set(d.government.code, d.government);
+    return [...all.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
+  }
+
   function viewRequest(s) {
     if (s.view === 'government') {
+      // Not before the catalogue names the department's government.
+      if (!s.gov && !catalogue) return null;
       return [
-        { query: GOV_FUNCTIONS, variables: { level: s.level, after: null } },
-        { query: GOV_COFOG, variables: { year: s.year, cofogLevel: s.cofog, after: null } },
+        { query: GOV_FUNCTIONS, variables: { level: s.level, government: governmentOf(s), after: null } },
+        { query: GOV_COFOG, variables: { year: s.year, cofogLevel: s.cofog, government: governmentOf(s), after: null } },
       ];
     }
     const base = { dept: s.dept, year: s.year };
@@ -298,6 +316,7 @@ ${fragments}${TOTALS}`;
     units: { WAN_YUAN: ['万元', '万元'], YUAN: ['元', 'yuan'], },
     govTotal: [(amount, unit, count) => `合计 ${amount} ${unit}，覆盖 ${count} 个部门年度（一个部门一年的预算为一个部门年度）。`, (amount, unit, count) => `Total ${amount} ${unit}, over ${count} department-${count === 1 ? 'year' : 'years'} (one department's budget for one year).`],
     govFunctionsTitle: ['历年支出（按功能分类）', 'Spending by function over the years'],
+    govPicker: ['政府', 'Government'],
     govLevel: ['分类级次', 'Level'],
     govLevels: { 1: ['类', 'class (类)'], 2: ['款', 'section (款)'], },
     govFunctionsChart: [(level) => `堆叠柱状图：各年度支出按功能分类（${level}）的构成。数字见下表。`, (level) => `Stacked bar chart: each year's expenditure by function, by ${level}. The figures are in the table below.`],
@@ -359,6 +378,7 @@ ${fragments}${TOTALS}`;
       status: STATUSES.includes(status) ? status : '',
       level: p.get('level') === '2' ? 2 : 1, // whole government: 类 or 款
       cofog: p.get('cofog') === '2' ? 2 : 1, // whole government: COFOG division or group
+      gov: p.get('gov') || '', // whole government: the government picked (else the department's)
       lang: p.get('lang') === 'en' ? 'en' : 'zh',
     };
   }
@@ -381,6 +401,7 @@ ${fragments}${TOTALS}`;
     if (s.status) p.set('status', s.status);
     if (s.view === 'government' && s.level === 2) p.set('level', '2');
     if (s.view === 'government' && s.cofog === 2) p.set('cofog', '2');
+    if (s.view === 'government' && s.gov) p.set('gov', s.gov);
     p.set('lang', s.lang);
     return `?${p}`;
   }
@@ -744,10 +765,11 @@ ${fragments}${TOTALS}`;
     let cofog;
     let ranking = null;
     let code = state.node;
+    const government = governmentOf(state);
     try {
       [functions, cofog] = await Promise.all([
-        loadAggregate(GOV_FUNCTIONS, { level: state.level }),
-        loadAggregate(GOV_COFOG, { year: state.year, cofogLevel: state.cofog }),
+        loadAggregate(GOV_FUNCTIONS, { level: state.level, government }),
+        loadAggregate(GOV_COFOG, { year: state.year, cofogLevel: state.cofog, government }),
       ]);
       if (token !== renderCount) return;
       // Default function to rank by: the largest 类 of the year (cells come largest first).
@@ -755,7 +777,7 @@ ${fragments}${TOTALS}`;
         const top = functions.cells.find((c) => c.year === state.year) || functions.cells[0];
         code = top ? classOf(top.node).code : '';
       }
-      if (code) ranking = await loadAggregate(GOV_RANKING, { year: state.year, baseYear: state.year - 1, code });
+      if (code) ranking = await loadAggregate(GOV_RANKING, { year: state.year, baseYear: state.year - 1, code, government });
     } catch (e) {
       return renderError(e, token);
     }
@@ -763,7 +785,7 @@ ${fragments}${TOTALS}`;
     main.removeAttribute('aria-busy');
     const charts = [];
     const section = h('section', { class: 'view government', 'data-view': 'government' },
-      h('h2', null, T.views.government), h('p', null, T.govIntro),
+      h('h2', null, T.views.government), governmentPicker(government), h('p', null, T.govIntro),
       functionsSection(functions, charts),
       rankingSection(functions, ranking, code, charts),
       cofogSection(cofog, charts));
@@ -774,6 +796,16 @@ ${fragments}${TOTALS}`;
     if (token !== renderCount) return;
     drawGovCharts(charts);
     return ready(token);
+  }
+
+  // Pills that pick the government summed, when the data holds more than one (none otherwise).
+  function governmentPicker(current) {
+    const all = governments();
+    if (all.length < 2) return null;
+    return h('ul', { class: 'filters governments', 'aria-label': T.govPicker }, all.map((g) =>
+      h('li', null, stateLink({ gov: g.code, node: '' }, {
+        'aria-current': g.code === current ? 'true' : null, 'data-choice': `gov-${g.code}`,
+      }, state.lang === 'en' ? g.nameEn : g.name))));
   }
 
   // The 类 of a node: itself at level 1, its parent at level 2.

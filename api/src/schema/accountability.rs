@@ -239,15 +239,15 @@ impl Check {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// The printed figure (万元).
+    /// The printed figure, in the budget's `unit` (万元, or 元 for a disclosure printed in 元).
     async fn expected(&self) -> Decimal {
         decimal(self.0.expected)
     }
-    /// What the parts add up to, or the other table's figure (万元).
+    /// What the parts add up to, or the other table's figure (in the budget's `unit`).
     async fn actual(&self) -> Decimal {
         decimal(self.0.actual)
     }
-    /// `actual − expected` (万元).
+    /// `actual − expected` (in the budget's `unit`).
     async fn difference(&self) -> Decimal {
         decimal(self.0.difference)
     }

@@ -3,7 +3,7 @@
 //! aggregate / drilldown / cut / order / page, with exact decimals).
 
 use super::classification::{ClassificationNode, CofogFunction, Scheme};
-use super::common::{Change, Decimal, MoneyUnit, money};
+use super::common::{Change, Decimal, MoneyUnit, money_in};
 use super::department::Department;
 use super::relay::Window;
 use crate::aggregate::{self, Dimension, Key};
@@ -65,6 +65,8 @@ pub enum AggregateMeasure {
 pub struct AggregateTotal {
     sums: aggregate::Sums,
     unit: MoneyUnit,
+    /// Yuan per stored unit of what is summed (see [`governments`]).
+    yuan_per_unit: i64,
 }
 
 impl AggregateTotal {
@@ -84,19 +86,19 @@ impl AggregateTotal {
 impl AggregateTotal {
     /// Sum of the stated line totals, in the aggregate's `unit`; null when no line states one.
     async fn amount(&self) -> Option<Decimal> {
-        money(self.sums.amount.sum, self.unit)
+        money_in(self.sums.amount.sum, self.yuan_per_unit, self.unit)
     }
     /// Sum of the stated basic expenditure; null when none is stated.
     async fn basic(&self) -> Option<Decimal> {
-        money(self.sums.basic.sum, self.unit)
+        money_in(self.sums.basic.sum, self.yuan_per_unit, self.unit)
     }
     /// Sum of the stated project expenditure; null when none is stated.
     async fn project(&self) -> Option<Decimal> {
-        money(self.sums.project.sum, self.unit)
+        money_in(self.sums.project.sum, self.yuan_per_unit, self.unit)
     }
     /// Sum of the stated government procurement; null when none is stated.
     async fn procurement(&self) -> Option<Decimal> {
-        money(self.sums.procurement.sum, self.unit)
+        money_in(self.sums.procurement.sum, self.yuan_per_unit, self.unit)
     }
     /// Department-years with at least one line in the sum.
     async fn count(&self) -> i64 {
@@ -118,6 +120,8 @@ struct Shared {
     catalog: Arc<Catalog>,
     spec: aggregate::Spec,
     total: aggregate::Sums,
+    /// Yuan per stored unit of what is summed.
+    yuan_per_unit: i64,
     /// Cells of the same spec in another year, for `change(baseYear:)`; computed once per
     /// base year, whatever the number of cells asking.
     bases: Mutex<HashMap<i32, Arc<BaseCells>>>,
@@ -209,13 +213,19 @@ impl CellKey {
             ..self.key.clone()
         };
         let year = self.key.year.unwrap_or(base_year + 2);
-        Ok(Change::new(
-            base_year,
-            year,
-            base.get(&key).and_then(|s| s.amount.sum),
-            self.amount,
-            (None, None),
-        ))
+        let (base, current) = (base.get(&key).and_then(|s| s.amount.sum), self.amount);
+        let yuan_per_unit = self.shared.yuan_per_unit;
+        if yuan_per_unit != 10_000 {
+            let wan = |units| money_in(units, yuan_per_unit, MoneyUnit::WanYuan).map(|d| d.0);
+            return Ok(Change::in_wan(
+                base_year,
+                year,
+                wan(base),
+                wan(current),
+                (None, None),
+            ));
+        }
+        Ok(Change::new(base_year, year, base, current, (None, None)))
     }
 }
 
@@ -244,6 +254,7 @@ pub struct AggregateCellEdge {
 /// Budget lines summed by the requested dimensions.
 pub struct Aggregate {
     unit: MoneyUnit,
+    yuan_per_unit: i64,
     cells: Vec<(Key, aggregate::Sums)>,
     shared: Arc<Shared>,
 }
@@ -262,6 +273,7 @@ impl Aggregate {
         AggregateTotal {
             sums: self.shared.total,
             unit: self.unit,
+            yuan_per_unit: self.yuan_per_unit,
         }
     }
     /// The cells, as a Relay connection (at most 100 a page).
@@ -312,6 +324,7 @@ impl Aggregate {
                 AggregateTotal {
                     sums: *sums,
                     unit: self.unit,
+                    yuan_per_unit: self.yuan_per_unit,
                 },
             )
         };
@@ -368,6 +381,15 @@ impl AggregateQuery {
         group_by: Vec<AggregateDimension>,
         #[graphql(default, desc = "What to sum.")] filter: AggregateFilter,
         #[graphql(default, desc = "Unit of every amount.")] unit: MoneyUnit,
+        #[graphql(
+            desc = "Only the departments of this government (code). Required when the data holds several governments, unless `allGovernments` is true."
+        )]
+        government: Option<String>,
+        #[graphql(
+            default,
+            desc = "Sum across every government the data holds (only without `government`)."
+        )]
+        all_governments: bool,
     ) -> Result<Aggregate> {
         if !(1..=3).contains(&level) {
             return Err(ApiError::BadUserInput(format!(
@@ -400,24 +422,33 @@ impl AggregateQuery {
         }
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let catalog = crate::loaders::catalog(ctx).clone();
+        let (departments, yuan_per_unit) = governments::scope(
+            &catalog,
+            government.as_deref(),
+            all_governments,
+            filter.departments,
+            filter.years.as_deref(),
+        )?;
         let spec = aggregate::Spec {
             scheme: scheme.as_str(),
             level,
             cofog_level,
             group_by,
             years: filter.years,
-            departments: filter.departments,
+            departments,
             codes: filter.codes,
         };
         let outcome = aggregate::compute(db, &catalog, &spec).await?;
         Ok(Aggregate {
             unit,
+            yuan_per_unit,
             cells: outcome.cells,
             shared: Arc::new(Shared {
                 db: db.clone(),
                 catalog,
                 spec,
                 total: outcome.total,
+                yuan_per_unit,
                 bases: Mutex::default(),
             }),
         })
@@ -436,3 +467,89 @@ impl AggregateQuery {
 
 /// Most values one filter list may hold.
 const MAX_FILTER: usize = 1000;
+
+/// Governments and money units in aggregates (issue 25): an aggregate sums the departments of
+/// one government, never several unless asked, and never amounts of datasets in different
+/// units.
+mod governments {
+    use super::*;
+
+    /// The departments an aggregate sums (`None`: every department) and yuan per stored unit
+    /// of their amounts. `government` restricts to its departments (and those of
+    /// `departments` in it); without it, a selection spanning several governments is refused
+    /// unless `all` is set. A selection mixing 元 and 万元 datasets is refused.
+    pub fn scope(
+        catalog: &Catalog,
+        government: Option<&str>,
+        all: bool,
+        departments: Option<Vec<String>>,
+        years: Option<&[i32]>,
+    ) -> Result<(Option<Vec<String>>, i64)> {
+        let departments = match government {
+            Some(code) => {
+                let Some(found) = catalog.government_by_code(code) else {
+                    return Err(ApiError::BadUserInput(format!(
+                        "`government` `{code}` is not a government of the data"
+                    )));
+                };
+                let mine = catalog
+                    .departments_by_code()
+                    .filter(|d| d.government_id == Some(found.id))
+                    .map(|d| d.code.clone())
+                    .filter(|c| departments.as_ref().is_none_or(|list| list.contains(c)));
+                Some(mine.collect())
+            }
+            None => departments,
+        };
+        // The department-years selected.
+        let selected: Vec<&entity::department::Model> = match &departments {
+            Some(codes) => codes
+                .iter()
+                .filter_map(|c| catalog.department_by_code(c))
+                .collect(),
+            None => catalog.departments_by_code().collect(),
+        };
+        let in_years = |y: &i32| years.is_none_or(|ys| ys.contains(y));
+        let selected: Vec<&entity::department::Model> = selected
+            .into_iter()
+            .filter(|d| catalog.years_of(d.id).iter().any(in_years))
+            .collect();
+        if government.is_none() && !all {
+            let codes: BTreeSet<&str> = selected
+                .iter()
+                .map(|d| {
+                    d.government_id
+                        .and_then(|g| catalog.government(g))
+                        .map_or("(none)", |g| g.code.as_str())
+                })
+                .collect();
+            if codes.len() > 1 {
+                let codes: Vec<&str> = codes.into_iter().collect();
+                return Err(ApiError::BadUserInput(format!(
+                    "the departments summed belong to {} governments ({}): name one with \
+                     `government`, or set `allGovernments: true` to sum across them",
+                    codes.len(),
+                    codes.join(", ")
+                )));
+            }
+        }
+        let units: BTreeSet<i64> = selected
+            .iter()
+            .flat_map(|d| {
+                catalog
+                    .years_of(d.id)
+                    .iter()
+                    .filter(|y| in_years(y))
+                    .map(|&y| crate::catalog::yuan_per(catalog.unit_of(d.id, y)))
+            })
+            .collect();
+        if units.len() > 1 {
+            return Err(ApiError::BadUserInput(
+                "the departments summed publish in different units (元 and 万元); \
+                 restrict the aggregate to one government or to departments of one unit"
+                    .into(),
+            ));
+        }
+        Ok((departments, units.into_iter().next().unwrap_or(10_000)))
+    }
+}

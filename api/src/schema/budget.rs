@@ -4,12 +4,12 @@ use super::accountability::{Check, CheckStatus, Goal, GoalKind, Indicator, State
 use super::classification::Scheme;
 use super::common::{Basis, Decimal, MoneyUnit, Source};
 use super::department::{Budget, Department};
-use super::figures::{Figure, Procurement, ThreePublicExpense, WAN_YUAN, figure, figure_basis};
+use super::figures::{Figure, Procurement, ThreePublicExpense, figure, figure_basis};
 use super::funding::{Funding, funding};
 use super::lines::{BudgetLine, select, trees};
 use super::projects::{ProjectBudget, department_projects};
 use super::relay::global_id;
-use super::tables::{Facts, PrintedTable};
+use super::tables::{Facts, PrintedTable, Stored};
 use crate::catalog::{EXPENDITURE_TOTAL, REVENUE_TOTAL};
 use crate::error::Result;
 use crate::loaders::*;
@@ -18,6 +18,11 @@ use async_graphql::{Context, ID, Object};
 impl Budget {
     fn key(&self) -> DeptYear {
         (self.department.id, self.year)
+    }
+
+    /// Yuan per unit of the stored amounts (10000 for a 万元 dataset, 1 for a 元 one).
+    fn yuan_per_unit(&self, ctx: &Context<'_>) -> i64 {
+        crate::catalog::yuan_per(catalog(ctx).unit_of(self.department.id, self.year))
     }
 
     /// The printed totals (from the catalogue: no statement).
@@ -41,9 +46,13 @@ impl Budget {
     async fn department(&self) -> Department {
         Department(self.department.clone())
     }
-    /// The unit every money amount is in unless asked otherwise: `万元` (10,000 CNY).
-    async fn unit(&self) -> &'static str {
-        WAN_YUAN
+    /// The unit the disclosure prints its amounts in: `万元` (10,000 CNY) or `元`. Money
+    /// fields return 万元 unless asked for `YUAN`, whichever unit is printed (converted
+    /// exactly).
+    async fn unit(&self, ctx: &Context<'_>) -> String {
+        catalog(ctx)
+            .unit_of(self.department.id, self.year)
+            .to_owned()
     }
     /// Currency (ISO 4217): `CNY`.
     async fn currency(&self) -> &'static str {
@@ -55,7 +64,12 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
-        Ok(figure(self.totals(ctx), &REVENUE_TOTAL, unit))
+        Ok(figure(
+            self.totals(ctx),
+            &REVENUE_TOTAL,
+            self.yuan_per_unit(ctx),
+            unit,
+        ))
     }
     /// Total budget expenditure (部门预算支出); null if not stated for this year.
     async fn expenditure_total(
@@ -63,7 +77,12 @@ impl Budget {
         ctx: &Context<'_>,
         #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
     ) -> Result<Option<Decimal>> {
-        Ok(figure(self.totals(ctx), &EXPENDITURE_TOTAL, unit))
+        Ok(figure(
+            self.totals(ctx),
+            &EXPENDITURE_TOTAL,
+            self.yuan_per_unit(ctx),
+            unit,
+        ))
     }
     /// How the revenue total is known: `DERIVED_FROM_COMPARISON` when the disclosure states it
     /// only as a comparison (2022 = 2023 − the stated change); null when not stated.
@@ -204,16 +223,51 @@ impl Budget {
     /// tables printed empty (表10, 表11, `isEmpty`). A prior year lists the tables that print
     /// its figures (表9 prints 2022).
     async fn tables(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        let facts = Facts::load(ctx, &self.department, self.year).await?;
-        Ok(facts.tables.into_values().map(Source).collect())
+        let (facts, stored) = futures::try_join!(
+            Facts::load(ctx, &self.department, self.year),
+            Stored::load(ctx, self.department.id, self.year),
+        )?;
+        let mut tables = facts.tables;
+        // The tables read from the printed pages, cited by no fact or not.
+        let loader = ctx.data_unchecked::<Loaders>();
+        let sources = loader
+            .load_many(stored.source_ids().into_iter().map(One::<SourceById>::new))
+            .await?;
+        for source in sources.into_values() {
+            if let Some(number) = source.table_number {
+                tables.entry(number).or_insert(source);
+            }
+        }
+        Ok(tables.into_values().map(Source).collect())
     }
-    /// One table as printed (`number`: 1–12): its header and every printed cell, rebuilt from
-    /// the stored figures; null if no table of that number prints anything for this year.
+    /// One table as printed (`number`: 1–12): its header and every printed cell, as read from
+    /// the printed pages (each cell with its page and line) where the disclosure was imported,
+    /// else rebuilt from the stored figures; null if no table of that number prints anything
+    /// for this year.
     async fn table(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The table number (表N).")] number: i32,
     ) -> Result<Option<PrintedTable>> {
+        // No statement when the department-year has no stored printed tables.
+        let stored = Stored::load(ctx, self.department.id, self.year).await?;
+        let loader = ctx.data_unchecked::<Loaders>();
+        let sources = loader
+            .load_many(stored.source_ids().into_iter().map(One::<SourceById>::new))
+            .await?;
+        let printed = sources
+            .into_values()
+            .filter(|s| s.table_number == Some(number))
+            .min_by_key(|s| s.id);
+        if let Some(source) = printed {
+            let notes = many::<NotesOf>(ctx, self.key())
+                .await?
+                .iter()
+                .filter(|n| n.source_id == source.id)
+                .map(|n| n.text.clone())
+                .collect();
+            return Ok(stored.table(source, notes));
+        }
         Ok(Facts::load(ctx, &self.department, self.year)
             .await?
             .table(number))

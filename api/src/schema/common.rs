@@ -54,11 +54,35 @@ pub enum MoneyUnit {
 
 /// Converts a stored amount (1/10000 万元) to the requested unit.
 pub fn money(units: Option<i64>, unit: MoneyUnit) -> Option<Decimal> {
+    money_in(units, 10_000, unit)
+}
+
+/// Converts a stored amount in 1/10000 of a unit worth `yuan_per_unit` yuan (10000 for a 万元
+/// dataset, 1 for a 元 one) to the requested unit, exactly.
+pub fn money_in(units: Option<i64>, yuan_per_unit: i64, unit: MoneyUnit) -> Option<Decimal> {
     let value = from_units(units?);
-    Some(Decimal(match unit {
-        MoneyUnit::WanYuan => value,
-        MoneyUnit::Yuan => (value * rust_decimal::Decimal::from(10_000)).normalize(),
+    let ten_thousand = rust_decimal::Decimal::from(10_000);
+    Some(Decimal(match (yuan_per_unit, unit) {
+        (10_000, MoneyUnit::WanYuan) | (1, MoneyUnit::Yuan) => value,
+        (10_000, MoneyUnit::Yuan) => (value * ten_thousand).normalize(),
+        (1, MoneyUnit::WanYuan) => (value / ten_thousand).normalize(),
+        (other, MoneyUnit::Yuan) => (value * rust_decimal::Decimal::from(other)).normalize(),
+        (other, MoneyUnit::WanYuan) => {
+            (value * rust_decimal::Decimal::from(other) / ten_thousand).normalize()
+        }
     }))
+}
+
+/// A stored amount of a row printed in `source`, in the requested unit (the unit of the
+/// source's dataset is looked up in the catalogue).
+pub fn money_of(
+    ctx: &async_graphql::Context<'_>,
+    source: i32,
+    units: Option<i64>,
+    unit: MoneyUnit,
+) -> Option<Decimal> {
+    let catalog = ctx.data_unchecked::<crate::loaders::Loaders>().catalog();
+    money_in(units, catalog.yuan_per_unit(source), unit)
 }
 
 /// How a figure is known.
@@ -141,6 +165,10 @@ pub struct Change {
     /// known from the change the disclosure states (2022 totals, projects, 机关运行经费); null
     /// when `base` is null.
     pub base_basis: Option<Basis>,
+    /// Where the base year prints the same classification code under another name (the
+    /// national codes are renamed and reused between years), that name: the two lines are not
+    /// paired, and `base`, `difference` and `percent` are null. Null otherwise.
+    pub unpaired_base_label: Option<String>,
 }
 
 impl Change {
@@ -153,8 +181,23 @@ impl Change {
         current: Option<i64>,
         stated: (Option<i64>, Option<i64>),
     ) -> Change {
-        let base = base.map(from_units);
-        let current = current.map(from_units);
+        Change::in_wan(
+            base_year,
+            year,
+            base.map(from_units),
+            current.map(from_units),
+            (stated.0.map(from_units), stated.1.map(from_units)),
+        )
+    }
+
+    /// Builds a comparison from amounts in 万元 (and a stated change in 万元, a stated percent).
+    pub fn in_wan(
+        base_year: i32,
+        year: i32,
+        base: Option<rust_decimal::Decimal>,
+        current: Option<rust_decimal::Decimal>,
+        stated: (Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>),
+    ) -> Change {
         let difference = base.zip(current).map(|(b, c)| c - b);
         let percent = base.zip(difference).and_then(|(b, d)| {
             (!b.is_zero()).then(|| {
@@ -169,9 +212,10 @@ impl Change {
             current: current.map(Decimal),
             difference: difference.map(Decimal),
             percent: percent.map(Decimal),
-            stated_percent: stated.1.filter(|_| against_previous).map(decimal),
-            stated_difference: stated.0.filter(|_| against_previous).map(decimal),
+            stated_percent: stated.1.filter(|_| against_previous).map(Decimal),
+            stated_difference: stated.0.filter(|_| against_previous).map(Decimal),
             base_basis: base.map(|_| Basis::Printed),
+            unpaired_base_label: None,
         }
     }
 
@@ -220,6 +264,8 @@ pub trait Compared {
     fn stated(&self) -> (Option<i64>, Option<i64>) {
         (None, None)
     }
+    /// Where the row is printed (its dataset gives the unit of its amounts).
+    fn source_id(&self) -> i32;
 }
 
 /// `Compared` for a table: its amount column, and `stated` where it has `basis`,
@@ -232,6 +278,9 @@ macro_rules! compared {
             }
             fn amount(&self) -> Option<i64> {
                 self.$amount
+            }
+            fn source_id(&self) -> i32 {
+                self.source_id
             }
             $(compared!(@$stated);)?
         }
@@ -265,17 +314,35 @@ where
     <G::Entity as EntityTrait>::Model: Compared,
 {
     let rows = many::<G>(ctx, base_key).await?;
-    Ok(compare_rows(row, base_year, &rows, same))
+    Ok(compare_rows(ctx, row, base_year, &rows, same))
 }
 
 /// `change(baseYear)` of `row` against the same item (`same`) among `rows` (the base year's).
+/// Amounts of a 元 dataset are converted to 万元 first, so two years loaded from packages in
+/// different units compare in one unit.
 pub fn compare_rows<M: Compared>(
+    ctx: &Context<'_>,
     row: &M,
     base_year: i32,
     rows: &[M],
     same: impl Fn(&M) -> bool,
 ) -> Change {
     let base = same_item(rows, same, |r| r.basis());
+    let catalog = ctx.data_unchecked::<crate::loaders::Loaders>().catalog();
+    let yuan = |r: &M| catalog.yuan_per_unit(r.source_id());
+    if yuan(row) != 10_000 || base.is_some_and(|b| yuan(b) != 10_000) {
+        let wan =
+            |r: &M, units: Option<i64>| money_in(units, yuan(r), MoneyUnit::WanYuan).map(|d| d.0);
+        let stated = row.stated();
+        return Change::in_wan(
+            base_year,
+            row.year(),
+            base.and_then(|b| wan(b, b.amount())),
+            wan(row, row.amount()),
+            (wan(row, stated.0), stated.1.map(from_units)),
+        )
+        .with_base_basis(base.map(|r| r.basis()));
+    }
     Change::new(
         base_year,
         row.year(),
@@ -288,8 +355,9 @@ pub fn compare_rows<M: Compared>(
 
 /// An `#[Object]` impl in which the fields that many types repeat are declared in one line each,
 /// after their doc comment and in field order (the order of the schema):
-/// - `money name(self.path);`: `name(unit: MoneyUnit = WAN_YUAN): Decimal`, the stored units
-///   at `self.path` in `unit`, null where not printed;
+/// - `money name(self.row.field);`: `name(unit: MoneyUnit = WAN_YUAN): Decimal`, the stored
+///   units at `self.row.field` (of the dataset of `self.row.source_id`) in `unit`, null where
+///   not printed;
 /// - `source(self.path);`: `source: Source`, the source whose id is `self.path`;
 /// - `change Kind(column);`: `change(baseYear: Int!): Change!`, against the row of the loader
 ///   group `Kind` in the base year with the same `column` (for `self.0` keyed by department
@@ -304,15 +372,21 @@ macro_rules! object {
         $($head)* { $($done)* }
     };
     (@munch $head:tt [$($done:tt)*]
-        $(#[$doc:meta])* money $name:ident(self.$($path:tt)*); $($rest:tt)*) => {
+        $(#[$doc:meta])* money $name:ident(self.$row:tt.$field:ident); $($rest:tt)*) => {
         $crate::schema::common::object!(@munch $head [$($done)*
             $(#[$doc])*
             async fn $name(
                 &self,
+                ctx: &async_graphql::Context<'_>,
                 #[graphql(default, desc = "Unit of the result.")]
                 unit: $crate::schema::common::MoneyUnit,
             ) -> Option<$crate::schema::common::Decimal> {
-                $crate::schema::common::money(self.$($path)*, unit)
+                $crate::schema::common::money_of(
+                    ctx,
+                    self.$row.source_id,
+                    self.$row.$field,
+                    unit,
+                )
             }
         ] $($rest)*);
     };

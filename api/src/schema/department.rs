@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::{department, department_profile, division, staffing};
+use entity::{department, department_profile, division, government, staffing};
 
 /// A budget department, or a unit that belongs to one.
 #[derive(Clone)]
@@ -35,6 +35,12 @@ impl Department {
     /// Whether the unit keeps its own accounts; null where the disclosure does not say.
     async fn independent_accounting(&self) -> Option<bool> {
         self.0.independent_accounting
+    }
+    /// The government the department belongs to; null only for data loaded before
+    /// governments were recorded.
+    async fn government(&self, ctx: &Context<'_>) -> Option<Government> {
+        let id = self.0.government_id?;
+        catalog(ctx).government(id).cloned().map(Government)
     }
     /// The department this unit belongs to; null for a top-level department.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
@@ -264,33 +270,29 @@ impl DepartmentQuery {
         #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<DepartmentConnection> {
-        // From the catalogue: no statement, and the same matching on every database.
-        let catalog = catalog(ctx);
-        let text = name.map(|t| t.to_lowercase()).filter(|t| !t.is_empty());
-        let matching: Vec<&department::Model> = catalog
-            .departments_by_code()
-            .filter(|d| {
-                text.as_ref().is_none_or(|t| {
-                    d.name.to_lowercase().contains(t) || d.name_en.to_lowercase().contains(t)
-                })
-            })
-            .collect();
-        let window = Window::new(matching.len(), first, after, last, before)?;
-        let rows = matching[window.start..window.end.max(window.start)]
+        department_page(ctx, None, name, first, after, last, before)
+    }
+
+    /// Every government whose departments the data holds, by code (深圳市坪山区, 江苏省, …).
+    async fn governments(&self, ctx: &Context<'_>) -> Vec<Government> {
+        catalog(ctx)
+            .governments
             .iter()
-            .map(|d| (*d).clone());
-        Ok(DepartmentConnection {
-            edges: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, row)| DepartmentEdge {
-                    cursor: Window::cursor(window.start + i),
-                    node: Department(row),
-                })
-                .collect(),
-            page_info: window.page_info(),
-            total_count: window.total as u64,
-        })
+            .cloned()
+            .map(Government)
+            .collect()
+    }
+
+    /// A government by code (`shenzhen-pingshan`); null if there is none.
+    async fn government(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Government code, e.g. `shenzhen-pingshan`.")] code: String,
+    ) -> Option<Government> {
+        catalog(ctx)
+            .government_by_code(&code)
+            .cloned()
+            .map(Government)
     }
 
     /// A department or unit by code; null if there is none.
@@ -300,6 +302,101 @@ impl DepartmentQuery {
         #[graphql(desc = "Department code, e.g. `pingshan-gsdmb`.")] code: String,
     ) -> Result<Option<Department>> {
         Ok(one::<DepartmentByCode>(ctx, code).await?.map(Department))
+    }
+}
+
+/// A page of the departments (of one government, or all), ordered by code, from the
+/// catalogue: no statement, and the same matching on every database.
+fn department_page(
+    ctx: &Context<'_>,
+    government: Option<i32>,
+    name: Option<String>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<DepartmentConnection> {
+    let catalog = catalog(ctx);
+    let text = name.map(|t| t.to_lowercase()).filter(|t| !t.is_empty());
+    let matching: Vec<&department::Model> = catalog
+        .departments_by_code()
+        .filter(|d| government.is_none_or(|g| d.government_id == Some(g)))
+        .filter(|d| {
+            text.as_ref().is_none_or(|t| {
+                d.name.to_lowercase().contains(t) || d.name_en.to_lowercase().contains(t)
+            })
+        })
+        .collect();
+    let window = Window::new(matching.len(), first, after, last, before)?;
+    let rows = matching[window.start..window.end.max(window.start)]
+        .iter()
+        .map(|d| (*d).clone());
+    Ok(DepartmentConnection {
+        edges: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| DepartmentEdge {
+                cursor: Window::cursor(window.start + i),
+                node: Department(row),
+            })
+            .collect(),
+        page_info: window.page_info(),
+        total_count: window.total as u64,
+    })
+}
+
+/// The level of a government.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::GovernmentLevel")]
+pub enum GovernmentLevel {
+    /// 省 (or a municipality directly under the central government).
+    Province,
+    /// 市.
+    City,
+    /// 区 or 县.
+    District,
+}
+
+/// A government whose departments publish budgets (深圳市坪山区, 上海市普陀区, 江苏省).
+#[derive(Clone)]
+pub struct Government(pub government::Model);
+
+/// A government whose departments publish budgets (深圳市坪山区, 上海市普陀区, 江苏省).
+#[Object]
+impl Government {
+    /// Stable code (`shenzhen-pingshan`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Chinese name (深圳市坪山区).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Province, city or district.
+    async fn level(&self) -> GovernmentLevel {
+        self.0.level.into()
+    }
+    /// Its departments and units, ordered by code, as a Relay connection.
+    #[graphql(
+        complexity = "(first.or(last).unwrap_or(20).clamp(0, 100) as usize) * child_complexity + 1"
+    )]
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only departments whose Chinese or English name contains this text (case-insensitive)."
+        )]
+        name: Option<String>,
+        #[graphql(desc = "Page size from the start (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Result<DepartmentConnection> {
+        department_page(ctx, Some(self.0.id), name, first, after, last, before)
     }
 }
 

@@ -1,20 +1,25 @@
 //! Named figures (headlines), 三公 items and the procurement summary.
 
 use super::common::object;
-use super::common::{Basis, Decimal, MoneyUnit, decimal, money, same_item};
+use super::common::{Basis, Decimal, MoneyUnit, decimal, money_in, same_item};
 use crate::loaders::*;
 use async_graphql::{Object, SimpleObject};
 use entity::{headline, three_public};
 
-/// The money unit figures are printed in.
+/// The money unit figures are printed in, unless their dataset is in 元.
 pub const WAN_YUAN: &str = "万元";
+
+/// Whether a figure's printed unit is money (`万元` or `元`), not a count.
+fn is_money(unit: &str) -> bool {
+    unit == WAN_YUAN || unit == "元"
+}
 
 /// A named figure from the text or a table (total revenue, 机关运行经费, vehicle count, …).
 pub struct Figure(pub headline::Model);
 
 impl Figure {
     fn is_money(&self) -> bool {
-        self.0.unit == WAN_YUAN
+        is_money(&self.0.unit)
     }
 }
 
@@ -41,7 +46,7 @@ object! {
             #[graphql(default, desc = "Unit of the result, for money figures.")] unit: MoneyUnit,
         ) -> Option<Decimal> {
             if self.is_money() {
-                money(self.0.amount, unit)
+                money_in(self.0.amount, crate::catalog::yuan_per(&self.0.unit), unit)
             } else {
                 (unit == MoneyUnit::WanYuan)
                     .then(|| self.0.amount.map(decimal))
@@ -127,7 +132,14 @@ impl Procurement {
         let get = |key: &str| {
             rows.iter()
                 .find(|r| r.key == key)
-                .and_then(|r| money(r.amount, MoneyUnit::WanYuan))
+                .filter(|r| is_money(&r.unit))
+                .and_then(|r| {
+                    money_in(
+                        r.amount,
+                        crate::catalog::yuan_per(&r.unit),
+                        MoneyUnit::WanYuan,
+                    )
+                })
         };
         let p = Procurement {
             total: get("procurement_total"),
@@ -151,11 +163,17 @@ impl Procurement {
     }
 }
 
-/// Figure value in 万元 for a key, for totals on `Budget`.
-pub fn figure<F: Stated>(rows: &[F], keys: &[&str], unit: MoneyUnit) -> Option<Decimal> {
+/// Figure value in `unit` for a key, for totals on `Budget` (stored in 1/10000 of a unit worth
+/// `yuan_per_unit` yuan).
+pub fn figure<F: Stated>(
+    rows: &[F],
+    keys: &[&str],
+    yuan_per_unit: i64,
+    unit: MoneyUnit,
+) -> Option<Decimal> {
     keys.iter()
         .find_map(|key| same_item(rows, |r| r.key() == *key, |r| r.basis()))
-        .and_then(|r| money(r.amount(), unit))
+        .and_then(|r| money_in(r.amount(), yuan_per_unit, unit))
 }
 
 /// A stated figure with a key: a headline, or a total the catalogue keeps.

@@ -3,7 +3,7 @@
 
 use super::classification::ClassificationNode;
 use super::common::object;
-use super::common::{Decimal, MoneyUnit, money};
+use super::common::{Decimal, MoneyUnit, money_of};
 use crate::error::Result;
 use crate::loaders::*;
 use async_graphql::{Context, Object};
@@ -27,9 +27,10 @@ object! {
         /// The amount in `unit` (a printed 0 is 0).
         async fn amount(
             &self,
+            ctx: &Context<'_>,
             #[graphql(default, desc = "Unit of the result.")] unit: MoneyUnit,
         ) -> Option<Decimal> {
-            money(Some(self.0.amount), unit)
+            money_of(ctx, self.0.source_id, Some(self.0.amount), unit)
         }
         /// The table the column is printed in (表4 or 表5).
         source(self.0.source_id);

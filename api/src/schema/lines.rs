@@ -3,7 +3,7 @@
 
 use super::classification::{ClassificationNode, Scheme};
 use super::common::object;
-use super::common::{Basis, Change, compare};
+use super::common::{Basis, Change, compare_rows};
 use super::funding::{Funding, funding};
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -156,10 +156,18 @@ object! {
                 base_year,
                 line.scheme.as_str().to_owned(),
             );
-            compare::<PrimaryLinesOf>(ctx, line, base_year, base_key, |l| {
-                l.node_id == line.node_id
-            })
-            .await
+            let rows = many::<PrimaryLinesOf>(ctx, base_key).await?;
+            let same = |l: &budget_line::Model| l.node_id == line.node_id;
+            let renamed = |l: &&budget_line::Model| {
+                line.node_id.is_some() && l.label.trim() != line.label.trim()
+            };
+            if let Some(base) = rows.iter().find(|l| same(l)).filter(renamed) {
+                // The same code printed under another name: not the same line.
+                let mut change = compare_rows(ctx, line, base_year, &[], same);
+                change.unpaired_base_label = Some(base.label.clone());
+                return Ok(change);
+            }
+            Ok(compare_rows(ctx, line, base_year, &rows, same))
         }
     }
 }

@@ -152,7 +152,7 @@ object! {
                 .await?
                 .of_year(base_year);
             let same = |r: &project_budget::Model| r.project_id == self.0.project_id;
-            Ok(compare_rows(&self.0, base_year, &rows, same))
+            Ok(compare_rows(ctx, &self.0, base_year, &rows, same))
         }
     }
 }

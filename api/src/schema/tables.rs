@@ -11,7 +11,7 @@ use crate::loaders::*;
 use async_graphql::{Context, Object, SimpleObject};
 use entity::{
     allocation, budget_line, classification_node, department, headline, indicator, note,
-    performance_task, source, three_public,
+    performance_task, printed_cell, printed_column, printed_row, source, three_public,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -507,6 +507,7 @@ impl Facts {
             .collect();
         Some(PrintedTable {
             source,
+            unit: WAN_YUAN.to_owned(),
             columns,
             rows,
             notes,
@@ -578,6 +579,7 @@ impl Facts {
                     code: key.clone().filter(|_| layout.codes),
                     key,
                     cells,
+                    ..Default::default()
                 }
             })
             .collect()
@@ -627,6 +629,7 @@ impl Facts {
                         _ => TableCell::amount(column, None),
                     })
                     .collect(),
+                ..Default::default()
             }
         };
         let body = left.len().max(right.len());
@@ -684,6 +687,7 @@ impl Facts {
             code: None,
             key: None,
             cells,
+            ..Default::default()
         }]
     }
 
@@ -713,6 +717,7 @@ impl Facts {
                     TableCell::amount(column, value)
                 })
                 .collect(),
+            ..Default::default()
         };
         let mut rows = Vec::new();
         if !before.is_empty() {
@@ -758,6 +763,7 @@ impl Facts {
                     Part::TaskOther => TableCell::amount("", t.other),
                     _ => TableCell::amount("", None),
                 }),
+                ..Default::default()
             });
         let indicators = self
             .indicators
@@ -775,14 +781,131 @@ impl Facts {
                     Part::Target => TableCell::words("", Some(&i.target)),
                     _ => TableCell::amount("", None),
                 }),
+                ..Default::default()
             });
         tasks.chain(indicators).collect()
+    }
+}
+
+/// A department-year's tables as the importer read them from the printed pages
+/// (`printed_column`, `printed_row`, `printed_cell`): served as they are stored, where the
+/// department-year has them, instead of a [`Layout`].
+pub struct Stored {
+    columns: Arc<Vec<printed_column::Model>>,
+    rows: Arc<Vec<printed_row::Model>>,
+    cells: Arc<Vec<printed_cell::Model>>,
+}
+
+impl Stored {
+    /// Loads the stored printed tables of a department-year.
+    pub async fn load(ctx: &Context<'_>, department: i32, year: i32) -> Result<Stored> {
+        if !catalog(ctx).has_printed(department, year) {
+            // No statement for a department-year without them (the catalogue knows).
+            return Ok(Stored {
+                columns: Arc::default(),
+                rows: Arc::default(),
+                cells: Arc::default(),
+            });
+        }
+        let key = (department, year);
+        let (columns, rows, cells) = futures::try_join!(
+            many::<PrintedColumnsOf>(ctx, key),
+            many::<PrintedRowsOf>(ctx, key),
+            many::<PrintedCellsOf>(ctx, key),
+        )?;
+        Ok(Stored {
+            columns,
+            rows,
+            cells,
+        })
+    }
+
+    /// The sources (tables) with stored columns or rows.
+    pub fn source_ids(&self) -> Vec<i32> {
+        let mut ids: Vec<i32> = self
+            .columns
+            .iter()
+            .map(|c| c.source_id)
+            .chain(self.rows.iter().map(|r| r.source_id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The table printed as `source`, cell by cell, or `None` if none is stored for it.
+    pub fn table(&self, source: source::Model, notes: Vec<String>) -> Option<PrintedTable> {
+        let mut columns: Vec<&printed_column::Model> = self
+            .columns
+            .iter()
+            .filter(|c| c.source_id == source.id)
+            .collect();
+        let mut rows: Vec<&printed_row::Model> = self
+            .rows
+            .iter()
+            .filter(|r| r.source_id == source.id)
+            .collect();
+        if columns.is_empty() && rows.is_empty() {
+            return None;
+        }
+        columns.sort_by_key(|c| c.position);
+        rows.sort_by_key(|r| r.position);
+        let cells: HashMap<(i32, i32), &printed_cell::Model> = self
+            .cells
+            .iter()
+            .filter(|c| c.source_id == source.id)
+            .map(|c| ((c.row_position, c.column_position), c))
+            .collect();
+        let unit = columns
+            .first()
+            .map_or_else(|| WAN_YUAN.to_owned(), |c| c.unit.clone());
+        let rows = rows
+            .iter()
+            .map(|r| TableRow {
+                position: r.position,
+                label: Some(r.label.clone()),
+                code: r.code.clone(),
+                key: r.code.clone(),
+                cells: columns
+                    .iter()
+                    .map(|c| {
+                        let cell = cells.get(&(r.position, c.position));
+                        TableCell {
+                            column: c.key.clone(),
+                            value: cell.and_then(|v| v.value).map(decimal),
+                            text: cell.and_then(|v| v.text.clone()),
+                            document: r.document.clone(),
+                            page: cell.and_then(|v| v.page),
+                            line: cell.and_then(|v| v.line),
+                        }
+                    })
+                    .collect(),
+                document: r.document.clone(),
+                page: r.page,
+                line: r.line,
+            })
+            .collect();
+        Some(PrintedTable {
+            source,
+            unit,
+            columns: columns
+                .iter()
+                .map(|c| TableColumn {
+                    key: c.key.clone(),
+                    path: c.path.split(" / ").map(str::to_owned).collect(),
+                })
+                .collect(),
+            rows,
+            notes,
+        })
     }
 }
 
 /// A table of the disclosure as printed: its header and its rows, every printed cell.
 pub struct PrintedTable {
     source: source::Model,
+    /// The unit its amounts are printed in.
+    unit: String,
     columns: Vec<TableColumn>,
     rows: Vec<TableRow>,
     notes: Vec<String>,
@@ -803,9 +926,9 @@ impl PrintedTable {
     async fn title(&self) -> &str {
         &self.source.title
     }
-    /// The unit the table prints its amounts in (`万元`).
-    async fn unit(&self) -> &'static str {
-        WAN_YUAN
+    /// The unit the table prints its amounts in (`万元` or `元`).
+    async fn unit(&self) -> &str {
+        &self.unit
     }
     /// True for a table printed without data (本表本年无发生额); its printed row of zeros is
     /// still in `rows`.
@@ -842,7 +965,7 @@ pub struct TableColumn {
 }
 
 /// A printed row.
-#[derive(SimpleObject, Clone)]
+#[derive(SimpleObject, Clone, Default)]
 pub struct TableRow {
     /// Order in the table, from 1.
     pub position: i32,
@@ -858,6 +981,12 @@ pub struct TableRow {
     pub key: Option<String>,
     /// One cell per column, in column order.
     pub cells: Vec<TableCell>,
+    /// The file the row is printed in (stored printed tables only; null otherwise).
+    pub document: Option<String>,
+    /// The 1-based page of `document` the row is printed on (stored printed tables only).
+    pub page: Option<i32>,
+    /// The 1-based line of that page (`pdftotext -layout`; stored printed tables only).
+    pub line: Option<i32>,
 }
 
 /// A printed cell.
@@ -870,6 +999,12 @@ pub struct TableCell {
     /// The cell as printed: text cells (表12) and figures with their thousands separators
     /// (`29,760`); null where the cell is blank.
     pub text: Option<String>,
+    /// The file the cell is printed in (stored printed tables only; null otherwise).
+    pub document: Option<String>,
+    /// The 1-based page the cell is printed on (stored printed tables only).
+    pub page: Option<i32>,
+    /// The 1-based line of that page (`pdftotext -layout`; stored printed tables only).
+    pub line: Option<i32>,
 }
 
 impl TableCell {
@@ -878,6 +1013,9 @@ impl TableCell {
             column: column.to_owned(),
             value: units.map(decimal),
             text: units.map(|u| printed(decimal(u).0)),
+            document: None,
+            page: None,
+            line: None,
         }
     }
 
@@ -886,6 +1024,9 @@ impl TableCell {
             column: column.to_owned(),
             value: None,
             text: text.map(str::to_owned),
+            document: None,
+            page: None,
+            line: None,
         }
     }
 }
