@@ -255,7 +255,7 @@ fn bad_input_is_refused_naming_the_file() {
     // Not a PDF.
     let text = dir.path().join("notes.pdf");
     std::fs::write(&text, "部门预算").unwrap();
-    let e = refused(&[text.clone()], &out);
+    let e = refused(&[text], &out);
     assert!(e.contains("notes.pdf") && e.contains("not a PDF"), "{e}");
     // Truncated.
     let bytes = std::fs::read(corpus().join("jiangsu-jianchayuan-2018.pdf")).unwrap();
@@ -480,15 +480,41 @@ fn find_cell(
                         && c.as_ref().is_some_and(|c| norm(&c.text) == label)
                 }))
     })?;
-    let cell = r#row_cell(row, k);
+    let cell = row_cell(row, k);
     Some(cell.unwrap_or((None, String::new(), row.page)))
 }
 
-fn r#row_cell(
-    row: &seed::import::reader::Row,
-    k: usize,
-) -> Option<(Option<Decimal>, String, usize)> {
+fn row_cell(row: &seed::import::reader::Row, k: usize) -> Option<(Option<Decimal>, String, usize)> {
     row.cells[k]
         .as_ref()
         .map(|c| (c.value, c.text.clone(), c.page))
+}
+
+/// An imported disclosure's printed table is served as printed: Jiangsu 检察院 2018 公开09表,
+/// its blank 公务用车购置费 null and its figures as printed, in 万元.
+#[tokio::test]
+async fn an_imported_table_is_served_cell_by_cell() {
+    let dir = crate::common::temp_dir("import-api");
+    import(&["jiangsu-jianchayuan-2018.pdf"], dir.path()).unwrap();
+    let app = crate::common::App::seeded().await;
+    app.load(&seed::DataSource::Dir(dir.path().to_path_buf()))
+        .await;
+    let data = app
+        .data(
+            r#"{ department(code: "jiangsu-jianchayuan") { budget(year: 2018) {
+                table(number: 9) { unit columns { key path } rows { cells { value text } } } } } }"#,
+            serde_json::json!({}),
+        )
+        .await;
+    let table = &data["department"]["budget"]["table"];
+    assert_eq!(table["unit"], "万元", "{data}");
+    assert_eq!(
+        table["columns"][4]["path"],
+        serde_json::json!(["“三公”经费", "公务用车购置及运行维护费", "公务用车购置费"])
+    );
+    let cells = &table["rows"][0]["cells"];
+    assert_eq!(cells[0]["value"], "1384.74", "{data}");
+    assert_eq!(cells[0]["text"], "1,384.74");
+    assert_eq!(cells[4]["value"], serde_json::Value::Null);
+    assert_eq!(cells[8]["value"], "700", "{data}");
 }

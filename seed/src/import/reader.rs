@@ -507,7 +507,9 @@ fn read_table(
         }
     }
     // The first layout whose anchors are all found, left to right.
-    let mut chosen: Option<(&Vec<ColumnSpec>, Vec<f64>, Vec<Option<String>>)> = None;
+    // The layout, its columns' anchor positions and their headers as printed.
+    type Chosen<'s> = (&'s Vec<ColumnSpec>, Vec<f64>, Vec<Option<String>>);
+    let mut chosen: Option<Chosen<'_>> = None;
     for layout in &spec.layouts {
         let mut xs = Vec::new();
         let mut printed = Vec::new();
@@ -936,7 +938,9 @@ fn read_table(
     });
     // Cells of one row share a band about a word's height (a figure may sit a little low).
     let band = (0.9 * typical).min(0.4 * row_pitch).max(4.0);
-    let mut bands: Vec<(usize, f64, Vec<(usize, Cell)>)> = Vec::new();
+    // (page, centre, the cells with their columns)
+    type Band = (usize, f64, Vec<(usize, Cell)>);
+    let mut bands: Vec<Band> = Vec::new();
     for (c, y, cell) in cells {
         match bands.last_mut() {
             Some((page, by, members)) if *page == cell.page && (y - *by).abs() < band => {
