@@ -1,5 +1,5 @@
 //! HTTP: the axum router and its layers, database connection, the data-version watcher, and
-//! start-up (migrate, seed, serve until Ctrl-C or SIGTERM).
+//! start-up (`startup.rs` prepares the database; then serve until Ctrl-C or SIGTERM, and drain).
 
 use crate::assets;
 use crate::config::Config;
