@@ -21,7 +21,8 @@ command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq cur
 mkdir -p "$WORK"
 flag=$([[ $PROFILE == release ]] && echo --release || true)
 dir=$([[ $PROFILE == release ]] && echo release || echo debug)
-cargo build $flag -q -p api -p seed --example search_bench
+cargo build $flag -q -p api -p seed
+cargo build $flag -q -p api --example search_bench
 SEED=target/$dir/seed API=target/$dir/api BENCH=target/$dir/examples/search_bench
 
 SYNTH=$WORK/synth-${DEPARTMENTS}x${YEARS}
