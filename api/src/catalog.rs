@@ -94,7 +94,7 @@ pub struct Catalog {
     /// [`Catalog::preloaded`]; `None` (the API's own catalogue): lines come from the database.
     pub(crate) primary_lines: Option<HashMap<(i32, i32, String), Vec<budget_line::Model>>>,
     /// The search index of this version, built on the first search ([`crate::search`]).
-    pub(crate) search: OnceCell<Arc<crate::search::SearchIndex>>,
+    pub(crate) search: crate::search::Slot,
 }
 
 impl Catalog {
@@ -251,7 +251,7 @@ impl Catalog {
             slices: Mutex::new(LruCache::unbounded()),
             slice_budget,
             primary_lines: None,
-            search: OnceCell::new(),
+            search: Default::default(),
         })
     }
 

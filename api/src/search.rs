@@ -868,34 +868,65 @@ pub async fn read_entries(
     Ok(out)
 }
 
-/// The search index of `catalog`'s data version: built on the first ask (concurrent first
-/// asks wait for one build), kept with the catalogue, so dropped with it after a load.
+/// The build of a data version's index, shared by everyone who waits for it.
+type Build = futures::future::Shared<
+    futures::future::BoxFuture<'static, Result<std::sync::Arc<SearchIndex>, String>>,
+>;
+
+/// Where a catalogue keeps its search index: the build, once started.
+#[derive(Default)]
+pub struct Slot(std::sync::Mutex<Option<Build>>);
+
+/// The search index of `catalog`'s data version: built on the first ask, in a task of its
+/// own (a request that gives up, e.g. at the request timeout, does not stop it; later asks
+/// wait for the same build), kept with the catalogue, so dropped with it after a load. A
+/// failed build is forgotten, so that the next ask tries again.
 pub async fn index_of(
     db: &sea_orm::DatabaseConnection,
     catalog: &std::sync::Arc<crate::catalog::Catalog>,
 ) -> Result<std::sync::Arc<SearchIndex>, crate::error::ApiError> {
-    use crate::error::ApiError;
-    catalog
-        .search
-        .get_or_try_init(|| async {
-            let started = std::time::Instant::now();
-            let entries = read_entries(db, catalog).await?;
-            let count = entries.len();
-            let index = tokio::task::spawn_blocking(move || SearchIndex::build(entries))
-                .await
-                .map_err(|e| internal(format!("search index build: {e}")))?
-                .map_err(|e| internal(format!("search index build: {e}")))?;
-            tracing::info!(
-                version = catalog.version,
-                objects = count,
-                bytes = index.bytes(),
-                ms = started.elapsed().as_millis() as u64,
-                "search index built"
-            );
-            Ok::<_, ApiError>(std::sync::Arc::new(index))
+    use futures::FutureExt;
+    let build = {
+        let mut slot = catalog.search.0.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| {
+            let (db, catalog) = (db.clone(), catalog.clone());
+            let task = tokio::spawn(async move {
+                let started = std::time::Instant::now();
+                let entries = read_entries(&db, &catalog)
+                    .await
+                    .map_err(|e| format!("search index: reading: {e}"))?;
+                let count = entries.len();
+                let index = tokio::task::spawn_blocking(move || SearchIndex::build(entries))
+                    .await
+                    .map_err(|e| format!("search index: {e}"))?
+                    .map_err(|e| format!("search index: {e}"))?;
+                tracing::info!(
+                    version = catalog.version,
+                    objects = count,
+                    bytes = index.bytes(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "search index built"
+                );
+                Ok(std::sync::Arc::new(index))
+            });
+            async move { task.await.map_err(|e| format!("search index: {e}"))? }
+                .boxed()
+                .shared()
         })
-        .await
-        .cloned()
+        .clone()
+    };
+    match build.await {
+        Ok(index) => Ok(index),
+        Err(message) => {
+            catalog
+                .search
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            Err(internal(message))
+        }
+    }
 }
 
 /// An internal failure of the index (logged; the client sees `INTERNAL`).
