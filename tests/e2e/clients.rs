@@ -3,7 +3,7 @@
 //! before execution, a code on every error), headers browsers can read, and a playground that
 //! needs nothing but this server.
 
-use crate::common::{App, content_type, error_message, example, get_with, sha256_hex};
+use crate::common::{App, content_type, error_message, example, get_with, sha256_hex, url_escape};
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -26,17 +26,6 @@ fn get(query: &str, accept: &str) -> Request<Body> {
         url_escape(query) // GET is what CDNs and the response cache serve
     );
     get_with(uri, header::ACCEPT, accept)
-}
-
-fn url_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Every error in a response body carries a string `extensions.code`.

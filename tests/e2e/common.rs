@@ -448,3 +448,15 @@ where
         .body(Body::empty())
         .unwrap()
 }
+
+/// `text` percent-encoded for a query string (RFC 3986: every byte but the unreserved ones).
+pub fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -2,7 +2,7 @@
 //! drain on shutdown. (The whole topology, HAProxy over a primary and a streaming replica, is
 //! `.ci/scale-out`.)
 
-use crate::common::TestDb;
+use crate::common::{TestDb, url_escape};
 use api::config::Config;
 use api::server::AppState;
 use api::startup::{self, Ready, Schema};
@@ -302,7 +302,7 @@ async fn a_load_seen_before_the_watcher_is_answered_as_the_new_version() {
     let app = crate::common::App::seeded().await;
     let uri = format!(
         "/graphql?query={}",
-        urlencode("{ departments(first: 100) { totalCount } }")
+        url_escape("{ departments(first: 100) { totalCount } }")
     );
     let dir = crate::common::temp_dir("scale-synth");
     seed::synth::write(dir.path(), &seed::synth::Shape::new(3, 2)).unwrap();
@@ -329,15 +329,4 @@ async fn a_load_seen_before_the_watcher_is_answered_as_the_new_version() {
             .load(std::sync::atomic::Ordering::SeqCst),
         2
     );
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

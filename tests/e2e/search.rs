@@ -3,7 +3,7 @@
 //! object is a `Node` that `node(id:)` finds again; responses are cached and revalidated like
 //! any GET.
 
-use crate::common::{App, error_code, get_with};
+use crate::common::{App, error_code, get_with, url_escape};
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 
@@ -329,7 +329,7 @@ async fn search_is_costed_and_cached_like_any_field() {
     // GET: an ETag, then 304.
     let uri = format!(
         "/graphql?query={}",
-        urlencode("{ search(text: \"视频\", first: 2) { totalCount edges { node { name } } } }")
+        url_escape("{ search(text: \"视频\", first: 2) { totalCount edges { node { name } } } }")
     );
     let (status, headers, body) = app.get(&uri).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -338,15 +338,4 @@ async fn search_is_costed_and_cached_like_any_field() {
         .send_raw(get_with(&uri, header::IF_NONE_MATCH, &etag))
         .await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

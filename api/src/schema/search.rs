@@ -61,10 +61,18 @@ impl From<HitKind> for SearchKind {
 
 impl From<SearchKind> for HitKind {
     fn from(kind: SearchKind) -> Self {
-        *HitKind::ALL
-            .iter()
-            .find(|k| SearchKind::from(**k) == kind)
-            .unwrap_or(&HitKind::Department)
+        match kind {
+            SearchKind::Department => HitKind::Department,
+            SearchKind::Duties => HitKind::Duties,
+            SearchKind::Project => HitKind::Project,
+            SearchKind::Subproject => HitKind::Subproject,
+            SearchKind::ClassificationNode => HitKind::ClassificationNode,
+            SearchKind::Indicator => HitKind::Indicator,
+            SearchKind::Goal => HitKind::Goal,
+            SearchKind::Task => HitKind::Task,
+            SearchKind::Statement => HitKind::Statement,
+            SearchKind::GlossaryTerm => HitKind::GlossaryTerm,
+        }
     }
 }
 
