@@ -81,6 +81,8 @@ pub struct Entry {
     pub department: i32,
     /// The fiscal year it belongs to; 0 for objects of no year.
     pub year: i32,
+    /// The government (id) of its department; 0 for objects of no department.
+    pub government: i32,
     /// Its printed position (indicators, goals, tasks, statements, sub-items) or index
     /// (glossary terms: in the catalogue's list).
     pub position: i32,
@@ -129,6 +131,8 @@ pub struct SearchQuery {
     pub text: String,
     pub kinds: Option<Vec<HitKind>>,
     pub years: Option<Vec<i32>>,
+    /// Only objects of this government (id), and those of none.
+    pub government: Option<i32>,
 }
 
 /// The hits of `[start, end)` of a query, with the total.
@@ -170,6 +174,7 @@ struct Fields {
     head: Field,
     kind: Field,
     year: Field,
+    government: Field,
     entry: Field,
 }
 
@@ -364,6 +369,7 @@ fn schema() -> (Schema, Fields) {
         ),
         kind: builder.add_u64_field("kind", NumericOptions::default().set_indexed()),
         year: builder.add_u64_field("year", NumericOptions::default().set_indexed()),
+        government: builder.add_u64_field("government", NumericOptions::default().set_indexed()),
         entry: builder.add_u64_field("entry", NumericOptions::default().set_fast()),
     };
     (builder.build(), fields)
@@ -404,6 +410,7 @@ impl SearchIndex {
             }
             doc.add_u64(f.kind, e.kind.code());
             doc.add_u64(f.year, e.year.max(0) as u64);
+            doc.add_u64(f.government, e.government.max(0) as u64);
             doc.add_u64(f.entry, i as u64);
             writer.add_document(doc)?;
         }
@@ -557,6 +564,18 @@ impl SearchIndex {
                 ),
             ));
         }
+        if let Some(government) = query.government {
+            // Objects of no department (classification nodes, glossary terms) stay.
+            out.push((
+                Occur::Must,
+                Self::any(
+                    [government.max(0) as u64, 0]
+                        .into_iter()
+                        .map(|g| u64_term(self.fields.government, g))
+                        .collect(),
+                ),
+            ));
+        }
         out
     }
 
@@ -665,6 +684,7 @@ pub async fn read_entries(
         kind,
         department,
         year,
+        government: 0,
         position,
         key,
         name: name.into(),
@@ -865,6 +885,13 @@ pub async fn read_entries(
             ..plain(HitKind::Duties, department, year, 0, department, name)
         });
     }
+    for e in &mut out {
+        e.government = catalog
+            .departments
+            .get(&e.department)
+            .and_then(|d| d.government_id)
+            .unwrap_or(0);
+    }
     Ok(out)
 }
 
@@ -1062,6 +1089,7 @@ mod tests {
             kind,
             department: 1,
             year: 2023,
+            government: 0,
             position: 1,
             key: 0,
             name: name.into(),

@@ -468,3 +468,50 @@ async fn the_explorer_sums_one_government() {
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 }
+
+#[tokio::test]
+async fn search_filters_by_government() {
+    let app = app().await;
+    let found = |government: &str| {
+        let app = &app;
+        let query = format!(
+            "{{ search(text: \"测试\", kinds: [DEPARTMENT], government: \"{government}\", first: 50) {{ totalCount edges {{ node {{ department {{ code government {{ code }} }} }} }} }} }}"
+        );
+        async move { app.data(&query, json!({})).await["search"].clone() }
+    };
+    // Every fixture department has 测试 in its name; each government finds only its own.
+    let jiangsu = found("jiangsu").await;
+    assert_eq!(jiangsu["totalCount"], 1, "{jiangsu}");
+    assert_eq!(
+        jiangsu["edges"][0]["node"]["department"],
+        json!({ "code": "js-fixture-dept", "government": { "code": "jiangsu" } })
+    );
+    let putuo = found("shanghai-putuo").await;
+    assert_eq!(putuo["totalCount"], 2, "{putuo}");
+    assert!(
+        putuo["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["department"]["government"]["code"] == "shanghai-putuo"),
+        "{putuo}"
+    );
+    assert_eq!(found("shenzhen-pingshan").await["totalCount"], 0);
+    assert_eq!(found("nowhere").await["totalCount"], 0);
+    // Without the filter, all three fixture departments.
+    let all = app
+        .data(
+            "{ search(text: \"测试\", kinds: [DEPARTMENT]) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(all["search"]["totalCount"], 3, "{all}");
+    // Objects of no department stay under a filter: a classification node by its code.
+    let node = app
+        .data(
+            "{ search(text: \"20137\", government: \"jiangsu\", kinds: [CLASSIFICATION_NODE]) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(node["search"]["totalCount"], 1, "{node}");
+}

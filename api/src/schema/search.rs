@@ -273,6 +273,7 @@ impl SearchQuery {
     /// count; pages hold at most 100 hits; only the first 10,000 hits can be paged to. The
     /// index is built in memory per data version, on the first search after a load.
     #[graphql(complexity = "(first.unwrap_or(20).clamp(0, 100) as usize) * child_complexity + 1")]
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -284,6 +285,10 @@ impl SearchQuery {
             desc = "Only objects of these fiscal years; objects of every year (departments, projects, classification nodes, glossary terms) are kept."
         )]
         years: Option<Vec<i32>>,
+        #[graphql(
+            desc = "Only objects of this government (a code from `governments`); objects of no department (classification nodes, glossary terms) are kept. An unknown code finds nothing."
+        )]
+        government: Option<String>,
         #[graphql(desc = "Page size (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
     ) -> Result<SearchConnection> {
@@ -299,10 +304,18 @@ impl SearchQuery {
         let loader = ctx.data_unchecked::<Loaders>();
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let index = engine::index_of(db, loader.catalog()).await?;
+        let government =
+            government.map(|code| loader.catalog().government_by_code(&code).map(|g| g.id));
+        // Nothing is of an unknown government: no kind is asked for, so nothing is found.
+        let kinds = match government {
+            Some(None) => Some(Vec::new()),
+            _ => kinds.map(|k| k.into_iter().map(HitKind::from).collect()),
+        };
         let query = engine::SearchQuery {
             text,
-            kinds: kinds.map(|k| k.into_iter().map(HitKind::from).collect()),
+            kinds,
             years,
+            government: government.flatten(),
         };
         // A few milliseconds of CPU at most: run in place.
         let found = index
